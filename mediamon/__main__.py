@@ -1,0 +1,5 @@
+"""python -m mediamon"""
+
+from mediamon.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""The ``mediamon`` command. Subcommands live one module each and load only when used."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import click
+
+from mediamon import __version__
+
+# name -> "module:attribute"; loading lazily keeps `mediamon --help` fast (no Scrapy import).
+COMMANDS = {
+    "config": "mediamon.cli.config_cmd:config",
+    "crawl": "mediamon.cli.crawl_cmd:crawl",
+    "demo": "mediamon.cli.demo_cmd:demo",
+    "digest": "mediamon.cli.digest_cmd:digest",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mediamon")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Follow how an event is covered across many outlets.
+
+    mediamon polls outlets' feeds, extracts and cleans each article, tags it with the topics it
+    matches, stores it, and writes a digest. Start with `mediamon demo`.
+    """
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

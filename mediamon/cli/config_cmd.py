@@ -1,0 +1,33 @@
+"""`mediamon config check`: validate the configuration and list every problem at once."""
+
+from __future__ import annotations
+
+import click
+
+from mediamon.config import CONFIG_ENV, ConfigError, load_config
+
+
+@click.group()
+def config() -> None:
+    """Inspect and validate the configuration."""
+
+
+@config.command("check")
+@click.option(
+    "--config",
+    "config_dir",
+    envvar=CONFIG_ENV,
+    type=click.Path(file_okay=False),
+    help=f"Config directory to check [env {CONFIG_ENV}; default ./config].",
+)
+def check(config_dir: str | None) -> None:
+    """Validate outlets.yaml, topics.yaml and settings.yaml; exit 1 listing every problem."""
+    try:
+        loaded = load_config(config_dir)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+    click.echo(
+        f"{loaded.directory}: OK: {len(loaded.outlets)} outlets, {len(loaded.topics)} topics, "
+        f"database {loaded.settings.database_url}"
+    )

@@ -1,0 +1,186 @@
+"""The outlet world: deterministic synthetic news outlets served over HTTP on loopback.
+
+Each outlet gets its own loopback address (127.0.0.10, 127.0.0.11, ...) and an ephemeral port, so
+every outlet is a distinct host to the crawler's domain guard::
+
+    with OutletWorld() as world:
+        world.write_config(tmp_path)   # outlets.yaml etc. for crawling the world
+        ...                            # crawl; assert on world.articles and world.requests
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from ipaddress import IPv4Address
+from pathlib import Path
+from types import TracebackType
+
+from mediamon.world.configfile import write_config
+from mediamon.world.content import default_outlets, default_stories
+from mediamon.world.model import BELGOROD_TOPIC, Article, OutletSpec, Story
+from mediamon.world.publish import Outlet, publish_initial, publish_new
+from mediamon.world.requestlog import RequestLog, RequestRecord
+from mediamon.world.server import OutletServer, Site
+from mediamon.world.site import all_routes, article_routes, listing_routes
+
+__all__ = [
+    "BELGOROD_TOPIC",
+    "Article",
+    "Outlet",
+    "OutletSpec",
+    "OutletWorld",
+    "RequestRecord",
+    "Story",
+]
+
+DEFAULT_HOST_BASE = "127.0.0.10"
+
+
+class OutletWorld:
+    """Serve ``outlets`` (default: the five built-in ones) with their ``stories``.
+
+    ``port_base`` None means ephemeral ports; otherwise outlet *i* listens on ``port_base + i``.
+    """
+
+    def __init__(
+        self,
+        outlets: Sequence[OutletSpec] | None = None,
+        stories: Iterable[Story] | None = None,
+        *,
+        host_base: str = DEFAULT_HOST_BASE,
+        port_base: int | None = None,
+    ) -> None:
+        self._specs = list(outlets) if outlets is not None else default_outlets()
+        self._stories = list(stories) if stories is not None else default_stories()
+        self._host_base = IPv4Address(host_base)
+        self._port_base = port_base
+        self._log = RequestLog()
+        self._servers: list[OutletServer] = []
+        self._outlets: list[Outlet] = []
+
+    def __enter__(self) -> OutletWorld:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> OutletWorld:
+        if self._servers:
+            return self
+        try:
+            for index, spec in enumerate(self._specs):
+                self._serve(index, spec)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.stop()
+        self._servers = []
+        self._outlets = []
+
+    @property
+    def outlets(self) -> list[Outlet]:
+        self._require_started()
+        return list(self._outlets)
+
+    def outlet(self, outlet_id: str) -> Outlet:
+        for outlet in self.outlets:
+            if outlet.id == outlet_id:
+                return outlet
+        known = ", ".join(o.id for o in self._outlets)
+        raise KeyError(f"no outlet '{outlet_id}' in the world; known: {known}")
+
+    @property
+    def articles(self) -> list[Article]:
+        return [article for outlet in self.outlets for article in outlet.articles]
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of every request answered since the start or the last clear."""
+        return self._log.snapshot()
+
+    def clear_requests(self) -> None:
+        self._log.clear()
+
+    def site(self, outlet_id: str) -> Site:
+        """The routing table of one outlet, for tests that add endpoints of their own."""
+        self._require_started()
+        index = [o.id for o in self._outlets].index(self.outlet(outlet_id).id)
+        return self._servers[index].site
+
+    def write_config(
+        self,
+        directory: Path,
+        topics_file: Path | None = None,
+        settings_file: Path | None = None,
+        database_url: str | None = None,
+    ) -> Path:
+        """Write outlets.yaml (and topics.yaml, settings.yaml) for crawling this world."""
+        return write_config(self.outlets, directory, topics_file, settings_file, database_url)
+
+    def add_article(
+        self,
+        outlet_id: str,
+        *,
+        title: str,
+        paragraphs: Sequence[str],
+        published: datetime | None = None,
+        slug: str | None = None,
+        author: str = "Newsroom",
+        section: str = "news",
+        topics: Iterable[str] = (),
+    ) -> Article:
+        """Publish a new article; the outlet's homepage and feeds (and their ETags) change.
+
+        ``published`` defaults to an hour after the outlet's newest article, keeping runs
+        deterministic; it must be timezone-aware.
+        """
+        outlet = self.outlet(outlet_id)
+        with outlet.lock:
+            story = Story(
+                outlet_id=outlet.id,
+                slug=slug or f"update-{len(outlet.articles) + 1}",
+                title=title,
+                published=published or _after_newest(outlet),
+                author=author,
+                section=section,
+                paragraphs=tuple(paragraphs),
+                topics=frozenset(topics),
+            )
+            if story.published.tzinfo is None:
+                raise ValueError("published must be timezone-aware, e.g. datetime(..., tzinfo=UTC)")
+            article = publish_new(outlet, story)
+            routes = {**article_routes(outlet, [article]), **listing_routes(outlet)}
+            self.site(outlet.id).update_routes(routes)
+        return article
+
+    def _serve(self, index: int, spec: OutletSpec) -> None:
+        host = str(self._host_base + index)
+        port = 0 if self._port_base is None else self._port_base + index
+        server = OutletServer((host, port), Site(spec.id), self._log)
+        self._servers.append(server)
+        outlet = Outlet(spec=spec, base_url=server.base_url)
+        publish_initial(outlet, self._stories)
+        server.site.replace_routes(all_routes(outlet))
+        self._outlets.append(outlet)
+        server.start_in_background()
+
+    def _require_started(self) -> None:
+        if not self._servers:
+            raise RuntimeError("the outlet world is not running; use 'with OutletWorld() as world'")
+
+
+def _after_newest(outlet: Outlet) -> datetime:
+    newest = outlet.latest(1)
+    if not newest:
+        raise ValueError(f"{outlet.id} has no articles yet; pass published= explicitly")
+    return newest[0].published + timedelta(hours=1)

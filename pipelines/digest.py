@@ -1,0 +1,164 @@
+"""The digest: a period's stories per topic, ranked by how many outlets covered them and how
+recently, with per-outlet counts, a coverage timeline and notes on the collection's health.
+
+Times are stored in UTC; the digest's days and times are in the configured time zone.
+Until stories are clustered across outlets, a story is one article plus its exact copies
+(``duplicate_of``); :func:`story_groups` is the one place that decides what a story is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from mediamon.config import Config
+from mediamon.db import utcnow
+from pipelines.digest_health import health_notes
+from pipelines.digest_model import (
+    Coverage,
+    Digest,
+    OutletCount,
+    OutletRef,
+    OutletShare,
+    Story,
+    TopicSection,
+)
+from pipelines.digest_query import ArticleRecord, articles_in_period
+from pipelines.digest_render import render_markdown
+from pipelines.timeline import timeline_buckets
+
+__all__ = ["build_digest", "day_window", "lead_snippet", "render_markdown", "story_groups"]
+
+FULL_STORIES = 20
+BRIEF_STORIES = 80
+SNIPPET_CHARS = 280
+OTHER_TOPIC = "other"
+StoryGroup = tuple[ArticleRecord, ...]
+
+
+def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The start and end (exclusive) of ``day`` in ``zone``, as aware datetimes."""
+    start = datetime.combine(day, time.min, zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, zone)
+
+
+def build_digest(
+    engine: Engine,
+    config: Config,
+    start: datetime,
+    end: datetime,
+    topic: str | None = None,
+    previous_digest_at: datetime | None = None,
+) -> Digest:
+    """The digest of [start, end), of one topic or of all; stories fetched after
+    ``previous_digest_at`` are marked new."""
+    zone = config.settings.zone
+    outlets = {o.id: OutletRef(o.id, o.name, tuple(o.labels)) for o in config.outlets}
+    topics = [config.topic(topic)] if topic else config.topics
+    wanted = {t.id for t in topics}
+    records = articles_in_period(engine, start, end)
+    tagged = [
+        (_story(group, outlets, zone, previous_digest_at), _topics(group))
+        for group in story_groups(records)
+    ]
+    sections = tuple(
+        _section(t.id, t.name, [story for story, ids in tagged if t.id in ids]) for t in topics
+    )
+    untagged = [story for story, ids in tagged if not ids]
+    other = None if topic else _section(OTHER_TOPIC, "Other coverage (no topic matched)", untagged)
+    articles_per_outlet = Counter(record.outlet_id for record in records)
+    return Digest(
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        zone=zone,
+        generated_at=utcnow().astimezone(zone),
+        topic_filter=topic,
+        sections=sections,
+        other=other,
+        outlet_counts=_outlet_counts(records, outlets, wanted),
+        timeline=timeline_buckets(records, start, end, zone, lambda r: bool(r.topics & wanted)),
+        health=health_notes(engine, outlets, articles_per_outlet, start, end, zone),
+        previous_digest_at=previous_digest_at.astimezone(zone) if previous_digest_at else None,
+        article_count=len(records),
+    )
+
+
+def story_groups(records: Sequence[ArticleRecord]) -> list[StoryGroup]:
+    """The period's articles grouped into stories, each group in order of first appearance."""
+    groups: dict[int, list[ArticleRecord]] = {}
+    for record in records:
+        groups.setdefault(record.story_key, []).append(record)
+    return [tuple(group) for group in groups.values()]
+
+
+def _topics(group: StoryGroup) -> frozenset[str]:
+    return frozenset().union(*(record.topics for record in group))
+
+
+def _story(
+    group: StoryGroup,
+    outlets: dict[str, OutletRef],
+    zone: ZoneInfo,
+    previous_digest_at: datetime | None,
+) -> Story:
+    ordered = sorted(group, key=lambda record: (record.when, record.id))
+    coverage = tuple(_coverage(record, outlets, zone) for record in ordered)
+    first_fetched = min(record.fetched_at for record in group)
+    is_new = previous_digest_at is not None and first_fetched > previous_digest_at
+    lead = next((r.lead for r in ordered if r.duplicate_of is None and r.lead.strip()), "")
+    return Story(ordered[0].story_key, coverage, lead_snippet(lead or ordered[0].lead), is_new)
+
+
+def _coverage(record: ArticleRecord, outlets: dict[str, OutletRef], zone: ZoneInfo) -> Coverage:
+    return Coverage(
+        article_id=record.id,
+        outlet=outlets.get(record.outlet_id) or OutletRef(record.outlet_id, record.outlet_id),
+        title=" ".join((record.title or record.url).split()),
+        url=record.url,
+        when=record.when.astimezone(zone),
+        is_copy=record.duplicate_of is not None,
+    )
+
+
+def lead_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The first paragraph, cut at a word boundary near ``limit`` characters."""
+    first = next((" ".join(p.split()) for p in text.splitlines() if p.strip()), "")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def rank(stories: Iterable[Story]) -> list[Story]:
+    """Most outlets first; among equals, the most recently covered first."""
+    return sorted(stories, key=lambda s: (-len(s.outlets), -s.latest.timestamp(), s.key))
+
+
+def _section(topic_id: str, name: str, stories: Iterable[Story]) -> TopicSection:
+    ranked = rank(stories)
+    full, rest = ranked[:FULL_STORIES], ranked[FULL_STORIES:]
+    brief, counted = rest[:BRIEF_STORIES], rest[BRIEF_STORIES:]
+    return TopicSection(topic_id, name, tuple(full), tuple(brief), tuple(counted), _shares(counted))
+
+
+def _shares(stories: Sequence[Story]) -> tuple[OutletShare, ...]:
+    per_outlet = Counter(item.outlet for story in stories for item in story.coverage)
+    return tuple(OutletShare(outlet, n) for outlet, n in per_outlet.most_common())
+
+
+def _outlet_counts(
+    records: Sequence[ArticleRecord], outlets: dict[str, OutletRef], wanted: set[str]
+) -> tuple[OutletCount, ...]:
+    everything = Counter(record.outlet_id for record in records)
+    on_topic = Counter(record.outlet_id for record in records if record.topics & wanted)
+    known = {**outlets, **{i: OutletRef(i, i) for i in everything if i not in outlets}}
+    counts = [OutletCount(ref, everything[i], on_topic[i]) for i, ref in known.items()]
+    return tuple(sorted(counts, key=_by_coverage))
+
+
+def _by_coverage(count: OutletCount) -> tuple[int, int, str]:
+    return (-count.on_topic, -count.articles, count.outlet.name.lower())
+

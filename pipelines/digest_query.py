@@ -1,0 +1,114 @@
+"""The digest's reads from the database, each one an indexed query bounded by the period.
+
+An article belongs to the period by its publication time, or by its fetch time when the page gave
+none. The two cases are queried apart so each uses its own index (ix_articles_published,
+ix_articles_fetched) instead of scanning every article for ``coalesce(published, fetched)``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session
+
+from mediamon.db import ArticleRow, ArticleTopic, Run
+
+LEAD_CHARS = 1200
+ID_CHUNK = 500
+DIGEST_JOB = "digest"
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the digest needs of one stored article (the start of its text, not all of it)."""
+
+    id: int
+    outlet_id: str
+    title: str | None
+    url: str
+    when: datetime
+    fetched_at: datetime
+    lead: str
+    duplicate_of: int | None
+    topics: frozenset[str]
+
+    @property
+    def story_key(self) -> int:
+        """The first-seen article this one copies, or itself: exact copies make one story."""
+        return self.duplicate_of or self.id
+
+
+def articles_in_period(engine: Engine, start: datetime, end: datetime) -> list[ArticleRecord]:
+    """Every article published (or, undated, fetched) in [start, end), with its topics."""
+    with Session(engine) as session:
+        rows = [
+            *session.execute(_period_query(ArticleRow.published_at, start, end)),
+            *session.execute(
+                _period_query(ArticleRow.fetched_at, start, end).where(
+                    ArticleRow.published_at.is_(None)
+                )
+            ),
+        ]
+        topics = _topics_of(session, [row.id for row in rows])
+    return sorted((_record(row, topics[row.id]) for row in rows), key=lambda r: (r.when, r.id))
+
+
+def _period_query(moment: Any, start: datetime, end: datetime) -> Select[Any]:
+    return select(
+        ArticleRow.id,
+        ArticleRow.outlet_id,
+        ArticleRow.title,
+        ArticleRow.url,
+        ArticleRow.canonical_url,
+        ArticleRow.published_at,
+        ArticleRow.fetched_at,
+        func.substr(ArticleRow.text, 1, LEAD_CHARS).label("lead"),
+        ArticleRow.duplicate_of,
+    ).where(moment >= start, moment < end)
+
+
+def _topics_of(session: Session, article_ids: list[int]) -> dict[int, set[str]]:
+    topics: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(article_ids, ID_CHUNK):
+        query = select(ArticleTopic.article_id, ArticleTopic.topic_id).where(
+            ArticleTopic.article_id.in_(chunk)
+        )
+        for article_id, topic_id in session.execute(query):
+            topics[article_id].add(topic_id)
+    return topics
+
+
+def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _record(row: Any, topics: set[str]) -> ArticleRecord:
+    return ArticleRecord(
+        id=row.id,
+        outlet_id=row.outlet_id,
+        title=row.title,
+        url=row.canonical_url or row.url,
+        when=row.published_at or row.fetched_at,
+        fetched_at=row.fetched_at,
+        lead=row.lead or "",
+        duplicate_of=row.duplicate_of,
+        topics=frozenset(topics),
+    )
+
+
+def previous_digest_at(engine: Engine, topic_filter: str | None, before_run: int | None) -> datetime | None:
+    """When the last successful digest of the same topic selection was made, if ever."""
+    query = select(Run).where(Run.job == DIGEST_JOB, Run.outcome == "ok").order_by(Run.id.desc())
+    if before_run is not None:
+        query = query.where(Run.id < before_run)
+    with Session(engine) as session:
+        for run in session.scalars(query.limit(200)):
+            if (run.counts or {}).get("topic") == topic_filter:
+                return run.started_at
+    return None

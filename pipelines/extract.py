@@ -1,0 +1,264 @@
+"""Extraction: trafilatura once per page, then cleaning layers that each record what they removed.
+
+Layers, in order: the outlet's ``prune`` selectors (before trafilatura sees the page) and
+``phrases``; the appeal detector (pipelines.appeals), which needs no configuration; and the
+outlet's learned template lines (pipelines.learned). ``ExtractPipeline`` runs this on every
+crawled article and feeds the learning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from cssselect import GenericTranslator, SelectorError
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from mediamon.config_models import Outlet
+from mediamon.context import context_from_settings
+from pipelines.appeals import find_appeals
+from pipelines.language import detect_language, script_agrees
+from pipelines.learned import TemplateLines, normalise_line
+from pipelines.page_metadata import PageMetadata, read_metadata
+from scrapers.items import Article
+
+logger = logging.getLogger(__name__)
+
+TEASER_MAX_CHARS = 1500
+
+
+@dataclass
+class ExtractedArticle:
+    """What extraction found on a page; ``removed`` maps a layer name to the paragraphs it took."""
+
+    title: str | None
+    text: str
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    is_teaser: bool = False
+
+    @property
+    def author(self) -> str | None:
+        return "; ".join(self.authors) or None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    prune: Sequence[str] = (),
+    phrases: Sequence[str] = (),
+    template_lines: Collection[str] = (),
+    encoding: str | None = None,
+) -> ExtractedArticle | None:
+    """The article on ``html`` with its boilerplate removed, or None if no text was found."""
+    tree = _parse(html, encoding)
+    if tree is None:
+        return None
+    metadata = read_metadata(tree, url)
+    pruned = _prune(tree, prune)
+    document = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    body = getattr(document, "text", None) or ""
+    paragraphs = [line for line in body.split("\n") if line.strip()]
+    paragraphs = _without_title(paragraphs, metadata.title)
+    if not paragraphs and not pruned:
+        return None
+    article = _clean(paragraphs, metadata, phrases, pruned)
+    return remove_template_lines(article, template_lines)
+
+
+def _parse(html: bytes | str, encoding: str | None) -> HtmlElement | None:
+    if isinstance(html, bytes) and encoding:
+        try:
+            html = html.decode(encoding, errors="replace")
+        except LookupError:
+            logger.debug("unknown encoding %r, letting the parser guess", encoding)
+    try:
+        return load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def _prune(tree: HtmlElement, selectors: Sequence[str]) -> list[str]:
+    removed = []
+    for selector in selectors:
+        for element in _compiled_selector(selector)(tree):
+            if isinstance(element, HtmlElement) and element.getparent() is not None:
+                text = " ".join(element.text_content().split())
+                element.drop_tree()
+                if text:
+                    removed.append(text)
+    return removed
+
+
+@lru_cache(maxsize=512)
+def _compiled_selector(selector: str) -> XPath:
+    if selector.startswith(("/", "(")):
+        return XPath(selector)
+    try:
+        return XPath(GenericTranslator().css_to_xpath(selector))
+    except SelectorError as exc:
+        raise ValueError(f"prune selector {selector!r} is neither CSS nor XPath: {exc}") from exc
+
+
+def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    if paragraphs and title and normalise_line(paragraphs[0]) == normalise_line(title):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _clean(
+    paragraphs: list[str], metadata: PageMetadata, phrases: Sequence[str], pruned: list[str]
+) -> ExtractedArticle:
+    removed: dict[str, list[str]] = {"prune": pruned} if pruned else {}
+    kept = _drop_phrases(paragraphs, phrases, removed)
+    scan = find_appeals(kept)
+    if scan.appeal_indexes:
+        removed["appeal"] = [p for i, p in enumerate(kept) if i in scan.appeal_indexes]
+        kept = [p for i, p in enumerate(kept) if i not in scan.appeal_indexes]
+    text = "\n".join(kept)
+    return ExtractedArticle(
+        title=metadata.title,
+        text=text,
+        authors=metadata.authors,
+        published=metadata.published,
+        updated=metadata.updated,
+        language=_language(metadata.declared_language, text),
+        canonical_url=metadata.canonical_url,
+        removed=removed,
+        is_teaser=_is_teaser(text, scan.paywall_seen, metadata.free_to_read),
+    )
+
+
+def _drop_phrases(
+    paragraphs: list[str], phrases: Sequence[str], removed: dict[str, list[str]]
+) -> list[str]:
+    folded = [phrase.casefold() for phrase in phrases if phrase.strip()]
+    if not folded:
+        return paragraphs
+    hits = [p for p in paragraphs if any(phrase in p.casefold() for phrase in folded)]
+    if hits:
+        removed["phrase"] = hits
+    return [p for p in paragraphs if p not in hits]
+
+
+def _language(declared: str | None, text: str) -> str | None:
+    if declared and (not text or script_agrees(declared, text)):
+        return declared
+    return detect_language(text) or declared
+
+
+def _is_teaser(text: str, paywall_seen: bool, free_to_read: bool | None) -> bool:
+    """Short text behind a paywall notice (or a page declaring itself not free) is only a teaser."""
+    return (paywall_seen or free_to_read is False) and len(text) < TEASER_MAX_CHARS
+
+
+def remove_template_lines(
+    article: ExtractedArticle, template_lines: Collection[str]
+) -> ExtractedArticle:
+    """``article`` without the paragraphs that are one of ``template_lines`` (whitespace and case
+    folded); the removed ones are recorded under the "template" layer."""
+    if not template_lines:
+        return article
+    known = {normalise_line(line) for line in template_lines}
+    paragraphs = article.paragraphs
+    hits = [p for p in paragraphs if normalise_line(p) in known]
+    if not hits:
+        return article
+    removed = {**article.removed, "template": [*article.removed.get("template", []), *hits]}
+    text = "\n".join(p for p in paragraphs if normalise_line(p) not in known)
+    return replace(article, text=text, removed=removed)
+
+
+class ExtractPipeline:
+    """Fills an Article's extracted fields, learns outlet template lines, drops empty pages."""
+
+    def __init__(
+        self,
+        outlets: dict[str, Outlet],
+        template_lines: TemplateLines | None,
+        stats: StatsCollector,
+    ) -> None:
+        self.outlets = outlets
+        self.template_lines = template_lines
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        assert crawler.stats is not None
+        context = context_from_settings(crawler.settings)
+        learning = TemplateLines(context.engine, context.config.settings.boilerplate_min_articles)
+        outlets = {outlet.id: outlet for outlet in context.config.outlets}
+        return cls(outlets, learning, crawler.stats)
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        outlet = self.outlets.get(item.outlet_id)
+        known_lines = self._active_lines(item.outlet_id)
+        result = extract(
+            item.html,
+            item.url,
+            prune=outlet.prune if outlet else (),
+            phrases=outlet.phrases if outlet else (),
+            template_lines=known_lines,
+            encoding=item.encoding,
+        )
+        if result is None or not result.text:
+            self.stats.inc_value("mediamon/extract/dropped_empty")
+            raise DropItem(f"no article text could be extracted from {item.url}")
+        result = self._learn(item, result, known_lines)
+        _fill(item, result)
+        self._count(result)
+        return item
+
+    def _active_lines(self, outlet_id: str) -> set[str]:
+        return self.template_lines.active_lines(outlet_id) if self.template_lines else set()
+
+    def _learn(
+        self, item: Article, result: ExtractedArticle, known_lines: set[str]
+    ) -> ExtractedArticle:
+        if self.template_lines is None:
+            return result
+        seen = [*result.paragraphs, *result.removed.get("template", [])]
+        article_key = result.canonical_url or item.url
+        learned = self.template_lines.record(item.outlet_id, article_key, seen)
+        if learned:
+            logger.info("learned %d template line(s) of %s", len(learned), item.outlet_id)
+            self.stats.inc_value("mediamon/extract/template_learned", len(learned))
+        return remove_template_lines(result, set(learned) - known_lines)
+
+    def _count(self, result: ExtractedArticle) -> None:
+        self.stats.inc_value("mediamon/extract/articles")
+        for layer, paragraphs in result.removed.items():
+            self.stats.inc_value(f"mediamon/extract/{layer}_removed", len(paragraphs))
+        if result.is_teaser:
+            self.stats.inc_value("mediamon/extract/teasers")
+
+
+def _fill(item: Article, result: ExtractedArticle) -> None:
+    item.title = result.title or item.hint_title
+    item.text = result.text
+    item.authors = result.authors
+    item.published_at = result.published or item.hint_published
+    item.updated_at = result.updated
+    item.language = result.language
+    item.canonical_url = result.canonical_url or item.url
+    item.removed = result.removed
+    item.is_teaser = result.is_teaser

@@ -1,0 +1,115 @@
+"""Topic tagging: which of the configured topics each article belongs to.
+
+Every topic's query is compiled once; each article is tokenised and stemmed once and all
+topics are evaluated against that one analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from mediamon.config_models import TopicModel
+from mediamon.context import context_from_settings
+from pipelines.query import Query, parse_query
+from pipelines.stemming import normalize_language
+from pipelines.text_analysis import analyze_article
+from scrapers.items import Article
+
+
+@dataclass(frozen=True)
+class CompiledTopic:
+    id: str
+    query: Query
+    languages: frozenset[str]
+    since: date | None
+    until: date | None
+
+    @classmethod
+    def compile(cls, topic: TopicModel) -> CompiledTopic:
+        languages = frozenset(filter(None, map(normalize_language, topic.languages)))
+        return cls(topic.id, parse_query(topic.query), languages, topic.since, topic.until)
+
+    def applies_to(self, language: str | None, published_day: date | None) -> bool:
+        """Whether the topic's language and date window admit the article (unknowns admit)."""
+        if language and self.languages and language not in self.languages:
+            return False
+        if published_day is None:
+            return True
+        after_start = self.since is None or published_day >= self.since
+        return after_start and (self.until is None or published_day <= self.until)
+
+
+class TopicTagger:
+    """Tags articles with the ids of the topics whose queries match them."""
+
+    def __init__(self, topics: Sequence[TopicModel], zone: tzinfo = UTC) -> None:
+        self.topics = [CompiledTopic.compile(topic) for topic in topics]
+        self.zone = zone
+
+    def tag(
+        self,
+        title: str | None,
+        text: str | None,
+        language: str | None,
+        published: datetime | None = None,
+    ) -> list[str]:
+        """The ids of the matching topics, in config order.
+
+        A topic with ``languages`` skips articles known to be in another language; ``since`` and
+        ``until`` (inclusive days in the tagger's time zone) skip articles published outside
+        them. An article whose language or date is unknown is not skipped on that account.
+        """
+        code = normalize_language(language)
+        day = self._local_day(published)
+        candidates = [topic for topic in self.topics if topic.applies_to(code, day)]
+        if not candidates:
+            return []
+        analysis = analyze_article(title, text, code)
+        return [topic.id for topic in candidates if topic.query.matches_analysis(analysis)]
+
+    def _local_day(self, moment: datetime | None) -> date | None:
+        if moment is None:
+            return None
+        # Naive times in the pipeline are UTC (see scrapers.items.Article).
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(self.zone).date()
+
+
+class TopicsPipeline:
+    """Sets ``Article.topics``; counts ``mediamon/topics/tagged`` and ``mediamon/topics/<id>``."""
+
+    def __init__(
+        self,
+        topics: Sequence[TopicModel],
+        stats: StatsCollector | None = None,
+        zone: tzinfo = UTC,
+    ) -> None:
+        self.tagger = TopicTagger(topics, zone)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TopicsPipeline:
+        config = context_from_settings(crawler.settings).config
+        if not config.topics:
+            raise NotConfigured("no topics in topics.yaml")
+        return cls(config.topics, crawler.stats, config.settings.zone)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Article):
+            return item
+        published = item.published_at or item.hint_published
+        item.topics = self.tagger.tag(
+            item.title or item.hint_title, item.text, item.language, published
+        )
+        if self.stats is not None and item.topics:
+            self.stats.inc_value("mediamon/topics/tagged")
+            for topic_id in item.topics:
+                self.stats.inc_value(f"mediamon/topics/{topic_id}")
+        return item

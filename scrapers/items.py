@@ -1,0 +1,66 @@
+"""The one item that flows from the spiders through the pipelines: an Article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    """A downloaded article page, filled in stage by stage as it passes the pipelines.
+
+    The spider sets the fields down to ``fetched_at``; every later field is owned by the pipeline
+    named beside it. Times are timezone-aware UTC.
+    """
+
+    url: str
+    """The URL the page was fetched from, after redirects."""
+    outlet_id: str
+    """The ``id`` of the outlet in outlets.yaml this article belongs to."""
+    html: bytes
+    """The raw response body as downloaded (kept, compressed, so extraction can be re-run)."""
+    encoding: str
+    """The character encoding Scrapy determined for ``html`` (headers, meta tags or sniffing)."""
+    fetched_at: datetime
+    """When the page was downloaded."""
+    source_url: str | None = None
+    """The feed, sitemap or section page that linked to the article."""
+    hint_title: str | None = None
+    """The title the feed or sitemap gave, a fallback when the page has none."""
+    hint_published: datetime | None = None
+    """The publication time the feed or sitemap gave, a fallback when the page has none."""
+
+    # extract
+    title: str | None = None
+    """The headline (extract)."""
+    text: str = ""
+    """The clean body text, paragraphs separated by newlines, without the title (extract)."""
+    authors: list[str] = field(default_factory=list)
+    """Every author named on the page, in page order (extract)."""
+    published_at: datetime | None = None
+    """First publication time as the page states it (extract)."""
+    updated_at: datetime | None = None
+    """Last-modified time as the page states it, kept apart from ``published_at`` (extract)."""
+    language: str | None = None
+    """ISO 639-1 code, declared by the page or detected from the text (extract)."""
+    canonical_url: str | None = None
+    """rel=canonical / og:url of the page, else ``url``, normalised (extract)."""
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    """What each cleaning layer removed, by layer name ("prune", "appeal", "template")."""
+    is_teaser: bool = False
+    """True when the page shows only a teaser of a paywalled article (extract)."""
+
+    # dedup
+    content_hash: str | None = None
+    """Hash of the normalised text, for exact duplicate detection (dedup)."""
+    duplicate_of: int | None = None
+    """Database id of the first-seen article this one copies, if any (dedup)."""
+
+    # topics
+    topics: list[str] = field(default_factory=list)
+    """Ids of the topics in topics.yaml whose query matches (topics)."""
+
+    # store
+    id: int | None = None
+    """Database id once stored (store)."""

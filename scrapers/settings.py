@@ -1,0 +1,45 @@
+"""Scrapy settings for mediamon. Values that come from config/ are applied by OutletSpider.
+
+The config directory and database URL come from MEDIAMON_CONFIG / MEDIAMON_DATABASE_URL, or from
+`-s MEDIAMON_CONFIG_DIR=... -s MEDIAMON_DATABASE_URL=...` on `scrapy crawl`.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "mediamon"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+MEDIAMON_CONFIG_DIR = os.environ.get("MEDIAMON_CONFIG")
+MEDIAMON_DATABASE_URL = os.environ.get("MEDIAMON_DATABASE_URL")
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+CONCURRENT_REQUESTS = 32
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.middlewares.OutletDomainGuardMiddleware": 50,
+    "scrapers.middlewares.ConditionalGetMiddleware": 560,
+}
+
+EXTENSIONS = {
+    "scrapers.extensions.RunRecorder": 100,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.topics.TopicsPipeline": 400,
+    "pipelines.store.StorePipeline": 500,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,56 @@
+"""OutletSpider: what every mediamon spider shares: the config, the outlets, polite requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+from scrapy.settings import BaseSettings
+
+from mediamon.config import Outlet
+from mediamon.context import Context, context_from_settings
+
+OUTLET_META = "outlet_id"
+
+
+class OutletSpider(scrapy.Spider):
+    """A spider over the configured outlets, limited to one with ``-a outlet=ID``."""
+
+    context: Context
+    outlets: list[Outlet]
+
+    def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outlet_filter = [o for o in (outlet or "").split(",") if o]
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        config = context_from_settings(settings).config
+        settings.set("USER_AGENT", config.settings.full_user_agent, priority="spider")
+        settings.set("ROBOTSTXT_OBEY", config.settings.obey_robots, priority="spider")
+        slots = {
+            o.id: {"concurrency": o.concurrency, "delay": o.download_delay} for o in config.outlets
+        }
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
+        spider: OutletSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.context = context_from_settings(crawler.settings)
+        spider.outlets = spider.select_outlets()
+        return spider
+
+    def select_outlets(self) -> list[Outlet]:
+        """The outlets this run covers; an unknown id is an error naming the known ones."""
+        config = self.context.config
+        if not self.outlet_filter:
+            return list(config.outlets)
+        return [config.outlet(outlet_id) for outlet_id in self.outlet_filter]
+
+    def outlet_meta(self, outlet: Outlet, **extra: Any) -> dict[str, Any]:
+        """Request meta that routes a request into its outlet's politeness slot."""
+        return {OUTLET_META: outlet.id, "download_slot": outlet.id, **extra}
+
+    def outlet(self, outlet_id: str) -> Outlet:
+        return self.context.config.outlet(outlet_id)

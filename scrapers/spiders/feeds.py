@@ -1,0 +1,194 @@
+"""The feed spider: polls RSS/Atom/RDF feeds through Scrapy and requests each new article.
+
+scrapy crawl feeds                    # every outlet in config/outlets.yaml
+scrapy crawl feeds -a outlet=meduza-en
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import feedparser
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from mediamon.config import Outlet
+from mediamon.db import utcnow
+from mediamon.feedstate import Validators, record_poll
+from pipelines.store import stored_urls
+from scrapers.items import Article
+from scrapers.middlewares import CONDITIONAL_META
+from scrapers.spiders.base import OutletSpider
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedPoll:
+    """One feed's poll in progress. Its validators are saved only once every article it led to
+    has been fetched, so an interrupted crawl is retried in full instead of answered with 304."""
+
+    url: str
+    outlet_id: str
+    status: int
+    validators: Validators
+    entries: int = 0
+    pending: int = 0
+    failed_articles: int = 0
+    listed: bool = False
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    link: str
+    title: str | None
+    published: datetime | None
+
+
+class FeedSpider(OutletSpider):
+    name = "feeds"
+
+    async def start(self) -> AsyncIterator[Request]:
+        for outlet in self.outlets:
+            for url in outlet.feeds:
+                yield self.feed_request(outlet, url)
+
+    def feed_request(self, outlet: Outlet, url: str) -> Request:
+        meta = self.outlet_meta(
+            outlet, feed_url=url, handle_httpstatus_list=[304], **{CONDITIONAL_META: True}
+        )
+        return Request(
+            url, callback=self.parse_feed, errback=self.feed_failed, meta=meta, dont_filter=True
+        )
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        outlet = self.outlet(response.meta["outlet_id"])
+        if response.status == 304:
+            self.crawler.stats.inc_value("mediamon/feeds/not_modified")
+            record_poll(self.context.engine, response.url, outlet.id, 304, None)
+            return
+        entries = self.feed_entries(response, outlet)
+        poll = FeedPoll(
+            response.meta["feed_url"], outlet.id, response.status, validators_of(response)
+        )
+        poll.entries = len(entries)
+        yield from self.article_requests(outlet, entries, poll)
+        poll.listed = True
+        self.finish_poll_if_done(poll)
+
+    def feed_entries(self, response: Response, outlet: Outlet) -> list[FeedEntry]:
+        parsed = feedparser.parse(response.body, response_headers=dict_headers(response))
+        if parsed.bozo and not parsed.entries:
+            self.crawler.stats.inc_value("mediamon/feeds/malformed")
+            logger.warning(
+                "outlet %s: feed %s is malformed: %s",
+                outlet.id,
+                response.url,
+                parsed.get("bozo_exception"),
+            )
+        self.crawler.stats.inc_value("mediamon/feeds/parsed")
+        entries = [entry_of(item, response.url) for item in parsed.entries]
+        return [entry for entry in entries if entry is not None]
+
+    def article_requests(
+        self, outlet: Outlet, entries: list[FeedEntry], poll: FeedPoll
+    ) -> Iterator[Request]:
+        known = stored_urls(self.context.engine, [entry.link for entry in entries])
+        for entry in entries:
+            if entry.link in known:
+                self.crawler.stats.inc_value("mediamon/articles/already_stored")
+                continue
+            if not outlet.owns(entry.link):
+                self.crawler.stats.inc_value("mediamon/offsite/feed_entries")
+                logger.info("outlet %s: skipping off-domain entry %s", outlet.id, entry.link)
+                continue
+            poll.pending += 1
+            meta = self.outlet_meta(outlet, poll=poll, entry=entry)
+            yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        entry: FeedEntry = response.meta["entry"]
+        self.article_done(response.meta["poll"], ok=True)
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("mediamon/articles/not_html")
+            logger.warning(
+                "outlet %s: %s is not a text page", response.meta["outlet_id"], response.url
+            )
+            return
+        yield Article(
+            url=response.url,
+            outlet_id=response.meta["outlet_id"],
+            html=response.body,
+            encoding=response.encoding,
+            fetched_at=utcnow(),
+            source_url=response.meta["poll"].url,
+            hint_title=entry.title,
+            hint_published=entry.published,
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("mediamon/articles/failed")
+        logger.warning(
+            "outlet %s: article %s failed: %s",
+            request.meta["outlet_id"],
+            request.url,
+            failure.getErrorMessage(),
+        )
+        self.article_done(request.meta["poll"], ok=False)
+
+    def article_done(self, poll: FeedPoll, ok: bool) -> None:
+        poll.pending -= 1
+        poll.failed_articles += 0 if ok else 1
+        self.finish_poll_if_done(poll)
+
+    def finish_poll_if_done(self, poll: FeedPoll) -> None:
+        if not poll.listed or poll.pending:
+            return
+        validators = poll.validators if not poll.failed_articles else None
+        record_poll(
+            self.context.engine, poll.url, poll.outlet_id, poll.status, validators, poll.entries
+        )
+
+    def feed_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        self.crawler.stats.inc_value("mediamon/feeds/failed")
+        logger.warning(
+            "outlet %s: feed %s failed: %s",
+            request.meta["outlet_id"],
+            request.url,
+            failure.getErrorMessage(),
+        )
+        record_poll(self.context.engine, request.url, request.meta["outlet_id"], status, None)
+
+
+def validators_of(response: Response) -> Validators:
+    etag = response.headers.get("ETag")
+    modified = response.headers.get("Last-Modified")
+    return Validators(
+        etag.decode("latin-1") if etag else None, modified.decode("latin-1") if modified else None
+    )
+
+
+def dict_headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1").lower(): b",".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+
+
+def entry_of(item: Any, feed_url: str) -> FeedEntry | None:
+    link = item.get("link") or item.get("id")
+    if not link:
+        return None
+    published = item.get("published_parsed") or item.get("updated_parsed")
+    when = datetime(*published[:6]).replace(tzinfo=UTC) if published else None
+    return FeedEntry(urldefrag(urljoin(feed_url, link.strip()))[0], item.get("title"), when)

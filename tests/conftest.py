@@ -1,0 +1,34 @@
+"""Shared fixtures: the project's config and the local outlet world."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import PROJECT_CONFIG
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """A writable copy of the project's shipped config directory."""
+    target = tmp_path / "config"
+    shutil.copytree(PROJECT_CONFIG, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Any]:
+    from mediamon.world import OutletWorld
+
+    with OutletWorld() as running:
+        yield running
+
+
+@pytest.fixture
+def world_config(world: Any, tmp_path: Path) -> Path:
+    """A config directory pointing at the outlet world, with the project's topics."""
+    return world.write_config(tmp_path / "world-config", PROJECT_CONFIG / "topics.yaml")

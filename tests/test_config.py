@@ -1,0 +1,117 @@
+"""Config validation: every problem reported at once, each saying where and what would be right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mediamon.config import ConfigError, load_config
+from tests.support import PROJECT_CONFIG, run_mediamon
+
+
+def edit_outlets(config_dir: Path, change: object) -> None:
+    path = config_dir / "outlets.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+def problems_of(config_dir: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_dir)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_shipped_config_is_valid_and_covers_the_belgorod_incursion() -> None:
+    config = load_config(PROJECT_CONFIG)
+    assert len(config.outlets) >= 8
+    assert {"moscowtimes", "meduza-en", "meduza-ru", "kyivindependent", "tass", "bbc"} <= {
+        o.id for o in config.outlets
+    }
+    topic = config.topic("belgorod-incursion")
+    assert set(topic.languages) >= {"en", "ru", "uk"}
+
+
+def test_defaults_are_inherited_and_domains_derived() -> None:
+    config = load_config(PROJECT_CONFIG)
+    tass = config.outlet("tass")
+    assert tass.schedule == "*/30 * * * *"
+    assert tass.download_delay == 2.0
+    assert tass.owns("https://tass.com/politics/1622137")
+    assert not tass.owns("https://evil.example/tass.com")
+    assert config.outlet("bbc").owns("https://www.bbc.co.uk/news/world-europe-65665465")
+
+
+def test_missing_field_names_file_entry_and_field(config_dir: Path) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][4].pop("homepage"))
+    [problem] = problems_of(config_dir)
+    assert (
+        "outlets.yaml: outlets[4] (id 'tass'): field 'homepage': required field is missing"
+        in problem
+    )
+
+
+def test_unknown_key_is_an_error(config_dir: Path) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][0].update(feedz=["https://x.example/rss"]))
+    [problem] = problems_of(config_dir)
+    assert "outlets[0] (id 'moscowtimes'): field 'feedz': unknown key" in problem
+
+
+def test_bad_url_says_what_would_be_right(config_dir: Path) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][1]["feeds"].__setitem__(0, "meduza.io/rss"))
+    [problem] = problems_of(config_dir)
+    assert "outlets[1] (id 'meduza-en'): field 'feeds[0]'" in problem
+    assert "'meduza.io/rss' is not an http(s) URL; expected e.g. https://" in problem
+
+
+def test_duplicate_outlet_id(config_dir: Path) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][2].update(id="moscowtimes"))
+    [problem] = problems_of(config_dir)
+    assert (
+        "outlets[2]: field 'id': duplicate id 'moscowtimes', already used by outlets[0]" in problem
+    )
+
+
+def test_every_problem_in_every_file_is_listed_at_once(config_dir: Path) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][0].update(schedule="every hour", colour="red"))
+    (config_dir / "settings.yaml").write_text("timezone: Mars/Olympus\n")
+    (config_dir / "topics.yaml").write_text("topics:\n  - id: t\n    name: T\n    query: '(a OR'\n")
+    problems = problems_of(config_dir)
+    assert len(problems) == 4, problems
+    joined = "\n".join(problems)
+    assert "'every hour' is not a cron expression" in joined
+    assert "field 'colour': unknown key" in joined
+    assert "settings.yaml: timezone: 'Mars/Olympus' is not an IANA time zone" in joined
+    assert "topics.yaml: topics[0] (id 't'): field 'query'" in joined
+
+
+def test_broken_yaml_gives_line_and_column(config_dir: Path) -> None:
+    (config_dir / "outlets.yaml").write_text("outlets:\n  - id: x\n   name: [unclosed\n")
+    [problem] = problems_of(config_dir)
+    assert "outlets.yaml: not valid YAML at line" in problem
+
+
+def test_database_url_override_wins(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIAMON_DATABASE_URL", "sqlite:///from-env.sqlite")
+    assert load_config(config_dir).settings.database_url == "sqlite:///from-env.sqlite"
+    explicit = load_config(config_dir, "sqlite:///explicit.sqlite")
+    assert explicit.settings.database_url == "sqlite:///explicit.sqlite"
+
+
+def test_config_check_command_lists_problems_and_exits_non_zero(config_dir: Path) -> None:
+    ok = run_mediamon("config", "check", "--config", str(config_dir))
+    assert "OK: 12 outlets, 1 topics" in ok.stdout
+    edit_outlets(config_dir, lambda d: (d["outlets"][0].pop("name"), d["outlets"][3].update(x=1)))
+    bad = run_mediamon("config", "check", "--config", str(config_dir), check=False)
+    assert bad.returncode == 1
+    assert "2 problem(s)" in bad.stderr
+    assert "field 'name': required field is missing" in bad.stderr
+    assert "field 'x': unknown key" in bad.stderr
+
+
+def test_missing_config_directory_says_how_to_fix(tmp_path: Path) -> None:
+    result = run_mediamon("crawl", "--config", str(tmp_path / "nope"), check=False)
+    assert result.returncode != 0
+    assert "not a directory; pass --config DIR or set MEDIAMON_CONFIG" in result.stderr

@@ -1,0 +1,87 @@
+"""Storage: idempotent inserts, raw HTML kept, exact copies marked; on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from mediamon.db import ArticleRow, ArticleTopic, decompress_html, open_database
+from pipelines.dedup import content_hash
+from pipelines.store import store_article, stored_urls
+from scrapers.items import Article
+
+BODY = "Russian forces said they had repelled an incursion into the Belgorod region. " * 5
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_database(f"sqlite:///{tmp_path}/store.sqlite")
+
+
+def article(url: str, text: str = BODY, **fields: object) -> Article:
+    item = Article(
+        url=url,
+        outlet_id="tass",
+        html="<html><body><p>Белгород</p></body></html>".encode(),
+        encoding="utf-8",
+        fetched_at=datetime(2023, 5, 23, 9, 0, tzinfo=UTC),
+        title="Incursion repelled",
+        text=text,
+        topics=["belgorod-incursion"],
+    )
+    for name, value in fields.items():
+        setattr(item, name, value)
+    return item
+
+
+def test_store_keeps_fields_raw_html_and_topics(engine: Engine) -> None:
+    stored_id = store_article(
+        engine, article("https://tass.com/a/1", canonical_url="https://tass.com/1")
+    )
+    assert stored_id is not None
+    with Session(engine) as session:
+        row = session.get(ArticleRow, stored_id)
+        assert row is not None
+        assert decompress_html(row.raw_html).decode() == "<html><body><p>Белгород</p></body></html>"
+        assert row.fetched_at == datetime(2023, 5, 23, 9, 0, tzinfo=UTC)
+        assert row.canonical_url == "https://tass.com/1"
+        topics = session.scalars(select(ArticleTopic.topic_id)).all()
+    assert topics == ["belgorod-incursion"]
+
+
+def test_storing_the_same_url_twice_adds_nothing(engine: Engine) -> None:
+    assert store_article(engine, article("https://tass.com/a/1")) is not None
+    assert store_article(engine, article("https://tass.com/a/1", title="changed")) is None
+    with Session(engine) as session:
+        assert session.scalars(select(ArticleRow.title)).all() == ["Incursion repelled"]
+
+
+def test_a_known_canonical_url_counts_as_stored(engine: Engine) -> None:
+    store_article(
+        engine, article("https://tass.com/a/1?utm=x", canonical_url="https://tass.com/a/1")
+    )
+    assert store_article(engine, article("https://tass.com/a/1")) is None
+    assert stored_urls(engine, ["https://tass.com/a/1", "https://tass.com/a/2"]) == {
+        "https://tass.com/a/1"
+    }
+
+
+def test_stored_urls_handles_more_urls_than_one_query_takes(engine: Engine) -> None:
+    store_article(engine, article("https://tass.com/a/777"))
+    asked = [f"https://tass.com/a/{n}" for n in range(2000)]
+    assert stored_urls(engine, asked) == {"https://tass.com/a/777"}
+
+
+def test_content_hash_ignores_case_punctuation_and_spacing() -> None:
+    assert content_hash(BODY) == content_hash("  " + BODY.upper().replace(".", " ;"))
+    assert content_hash(BODY) != content_hash(BODY + " Extra sentence.")
+    assert content_hash("Too short to be a meaningful copy.") is None
+
+
+def test_naive_datetimes_are_refused(engine: Engine) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        store_article(engine, article("https://tass.com/a/1", fetched_at=datetime(2023, 5, 23)))
