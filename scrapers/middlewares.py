@@ -18,6 +18,7 @@ from mediamon.feedstate import load_validators
 logger = logging.getLogger(__name__)
 
 CONDITIONAL_META = "conditional_get"
+CONFIGURED_META = "configured_source"
 
 
 class ConditionalGetMiddleware:
@@ -37,7 +38,11 @@ class ConditionalGetMiddleware:
 
 
 class OutletDomainGuardMiddleware:
-    """Refuses requests (redirect targets included) that leave their outlet's own domains."""
+    """Refuses requests that leave their outlet's own domains.
+
+    A URL the user configured (a feed, say on a CDN host) is trusted as such; where it redirects
+    to, and every link found in it, is checked.
+    """
 
     def __init__(self, config: Config, stats: StatsCollector) -> None:
         self.outlets = {outlet.id: outlet for outlet in config.outlets}
@@ -50,8 +55,12 @@ class OutletDomainGuardMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Any:
         outlet = self.outlets.get(request.meta.get("outlet_id", ""))
-        if outlet is None or outlet.owns(request.url):
+        if outlet is None or outlet.owns(request.url) or is_configured_source(request):
             return None
         self.stats.inc_value("mediamon/offsite/refused")
         logger.warning("outlet %s: refusing off-domain URL %s", outlet.id, request.url)
         raise IgnoreRequest(f"{request.url} is not on the domains of outlet {outlet.id}")
+
+
+def is_configured_source(request: Request) -> bool:
+    return bool(request.meta.get(CONFIGURED_META)) and not request.meta.get("redirect_times")

@@ -23,7 +23,7 @@ from mediamon.db import utcnow
 from mediamon.feedstate import Validators, record_poll
 from pipelines.store import stored_urls
 from scrapers.items import Article
-from scrapers.middlewares import CONDITIONAL_META
+from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
 from scrapers.spiders.base import OutletSpider
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,10 @@ class FeedSpider(OutletSpider):
 
     def feed_request(self, outlet: Outlet, url: str) -> Request:
         meta = self.outlet_meta(
-            outlet, feed_url=url, handle_httpstatus_list=[304], **{CONDITIONAL_META: True}
+            outlet,
+            feed_url=url,
+            handle_httpstatus_list=[304],
+            **{CONDITIONAL_META: True, CONFIGURED_META: True},
         )
         return Request(
             url, callback=self.parse_feed, errback=self.feed_failed, meta=meta, dont_filter=True
