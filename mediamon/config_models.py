@@ -10,11 +10,13 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mediamon.cron import cron_trigger
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+ARCHIVE_FIELDS = {"yyyy", "mm", "dd"}
 
 
 def _http_url(value: str) -> str:
@@ -26,10 +28,11 @@ def _http_url(value: str) -> str:
 
 def _cron(value: str) -> str:
     try:
-        CronTrigger.from_crontab(value)
+        cron_trigger(value)
     except ValueError as exc:
         raise ValueError(
-            f"'{value}' is not a cron expression ({exc}); expected five fields, e.g. '*/30 * * * *'"
+            f"'{value}' is not a cron expression ({exc}); expected five fields, e.g. "
+            "'*/30 * * * *' (or six, seconds first)"
         ) from exc
     return value
 
@@ -56,7 +59,24 @@ def _selector(value: str) -> str:
     return value
 
 
+def _archive_template(value: str) -> str:
+    if not ARCHIVE_FIELDS.intersection(re.findall(r"{(\w+)}", value)):
+        raise ValueError(
+            f"'{value}' names no date; expected a URL with {{yyyy}}, {{mm}} and {{dd}}, "
+            "e.g. https://example.com/archive/{yyyy}/{mm}/{dd}"
+        )
+    try:
+        sample = value.format(yyyy="2023", mm="05", dd="22")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"'{value}' has an unknown placeholder {exc}; use only {{yyyy}}, {{mm}}, {{dd}}"
+        ) from exc
+    _http_url(sample)
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ArchiveTemplate = Annotated[str, AfterValidator(_archive_template)]
 Cron = Annotated[str, AfterValidator(_cron)]
 Language = Annotated[str, AfterValidator(_language)]
 PruneSelector = Annotated[str, AfterValidator(_selector)]
@@ -89,6 +109,7 @@ class OutletModel(Strict):
     feeds: list[HttpUrl] = Field(default_factory=list)
     sitemaps: list[HttpUrl] = Field(default_factory=list)
     sections: list[HttpUrl] = Field(default_factory=list)
+    archives: list[ArchiveTemplate] = Field(default_factory=list)
     article_urls: str | None = None
     schedule: Cron | None = None
     download_delay: float | None = Field(None, ge=0)
@@ -118,8 +139,10 @@ class OutletModel(Strict):
 
     @model_validator(mode="after")
     def _has_sources(self) -> OutletModel:
-        if not (self.feeds or self.sitemaps or self.sections):
-            raise ValueError("an outlet needs at least one of 'feeds', 'sitemaps' or 'sections'")
+        if not (self.feeds or self.sitemaps or self.sections or self.archives):
+            raise ValueError(
+                "an outlet needs at least one of 'feeds', 'sitemaps', 'sections' or 'archives'"
+            )
         return self
 
 
@@ -226,6 +249,51 @@ class DigestSettings(Strict):
         return value
 
 
+class SchedulerSettings(Strict):
+    """How `mediamon run` runs jobs: limits per crawl process, catch-up, reloading."""
+
+    misfire_grace_time: int = Field(3600, ge=1)
+    crawl_time_limit: float = Field(1800, gt=0)
+    digest_time_limit: float = Field(600, gt=0)
+    crawl_memory_limit_mb: int | None = Field(4096, ge=64)
+    stop_grace: float = Field(30, gt=0)
+    max_parallel_jobs: int = Field(4, ge=1, le=64)
+    reload_interval: float = Field(5, gt=0)
+    crawl_command: list[str] | None = Field(None, min_length=1)
+
+
+class AlertSettings(Strict):
+    """When an outlet counts as unhealthy, and where alerts go besides the log."""
+
+    webhook_url: HttpUrl | None = None
+    email: EmailSettings | None = None
+    failing_polls: int = Field(3, ge=1)
+    silent_factor: float = Field(3.0, ge=1)
+    silent_floor_hours: float = Field(6.0, ge=0)
+    short_text_ratio: float = Field(0.3, gt=0, lt=1)
+
+
+class CrawlingSettings(Strict):
+    """Politeness and limits of every crawl: feed polling rhythm, response caps, waiting."""
+
+    poll_interval_min_minutes: float = Field(5, gt=0)
+    poll_interval_max_minutes: float = Field(360, gt=0)
+    failure_backoff_max_hours: float = Field(24, gt=0)
+    retry_after_max_seconds: float = Field(120, ge=0)
+    max_response_mb: float = Field(10, gt=0)
+    timeout_seconds: float = Field(30, gt=0)
+    autothrottle: bool = True
+
+    @model_validator(mode="after")
+    def _interval_bounds(self) -> CrawlingSettings:
+        if self.poll_interval_min_minutes > self.poll_interval_max_minutes:
+            raise ValueError(
+                f"poll_interval_min_minutes ({self.poll_interval_min_minutes}) is above "
+                f"poll_interval_max_minutes ({self.poll_interval_max_minutes}); swap them"
+            )
+        return self
+
+
 class SettingsFile(Strict):
     """settings.yaml: storage, time zone, crawling identity, digest."""
 
@@ -236,6 +304,9 @@ class SettingsFile(Strict):
     obey_robots: bool = True
     boilerplate_min_articles: int = Field(5, ge=2)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)  # type: ignore[arg-type]
+    alerts: AlertSettings = Field(default_factory=AlertSettings)  # type: ignore[arg-type]
+    crawling: CrawlingSettings = Field(default_factory=CrawlingSettings)  # type: ignore[arg-type]
 
     @field_validator("timezone")
     @classmethod

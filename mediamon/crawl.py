@@ -1,16 +1,22 @@
-"""Run mediamon's spiders in this process (one crawl per process: Twisted cannot restart)."""
+"""Run mediamon's spiders in this process (one crawl per process: Twisted cannot restart).
+
+Spiders run one after another, so a later one sees what an earlier one stored and never fetches
+it again; a spider none of the selected outlets has sources for is not started at all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerRunner
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
 
+from mediamon.config import Outlet
 from mediamon.context import CONFIG_SETTING, DATABASE_SETTING, Context
 
-SPIDERS = ("feeds",)
+SPIDERS = ("feeds", "sitemaps", "sections")
 
 
 def crawl_settings(context: Context, log_level: str = "WARNING") -> Settings:
@@ -22,25 +28,57 @@ def crawl_settings(context: Context, log_level: str = "WARNING") -> Settings:
     return settings
 
 
+def needed_spiders(
+    context: Context, spiders: Sequence[str], outlets: Sequence[str], windowed: bool = False
+) -> list[str]:
+    """The spiders among ``spiders`` that have something to crawl for the selected outlets."""
+    selected = [context.config.outlet(o) for o in outlets] or context.config.outlets
+    return [name for name in spiders if any(has_sources(name, o, windowed) for o in selected)]
+
+
+def has_sources(spider: str, outlet: Outlet, windowed: bool) -> bool:
+    if spider == "feeds":
+        return bool(outlet.feeds) and not windowed
+    if spider == "sitemaps":
+        return windowed or bool(outlet.sitemaps)
+    return bool(outlet.archives if windowed else outlet.sections)
+
+
 def run_crawl(
     context: Context,
     spiders: Sequence[str] = SPIDERS,
     outlets: Sequence[str] = (),
     log_level: str = "WARNING",
     extra_settings: dict[str, Any] | None = None,
+    spider_args: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Crawl with each spider named, one after another; return each spider's final stats."""
+    """Crawl with each needed spider, one after another; return each spider's final stats."""
     settings = crawl_settings(context, log_level)
     for name, value in (extra_settings or {}).items():
         settings.set(name, value, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawlers = {}
-    for name in spiders:
-        crawler = process.create_crawler(name)
-        crawlers[name] = crawler
-        process.crawl(crawler, outlet=",".join(outlets) or None)
-    process.start()
-    return {
-        name: crawler.stats.get_stats() if crawler.stats else {}
-        for name, crawler in crawlers.items()
-    }
+    windowed = bool(spider_args and (spider_args.get("since") or spider_args.get("until")))
+    names = needed_spiders(context, spiders, outlets, windowed)
+    arguments = {"outlet": ",".join(outlets) or None, **(spider_args or {})}
+    crawlers = _run_in_order(settings, names, arguments)
+    return {c.spidercls.name: c.stats.get_stats() if c.stats else {} for c in crawlers}
+
+
+def _run_in_order(settings: Settings, names: list[str], arguments: dict[str, Any]) -> list[Crawler]:
+    install_reactor(settings["TWISTED_REACTOR"])
+    from scrapy.utils.log import configure_logging
+    from twisted.internet import defer, reactor
+
+    configure_logging(settings)
+    runner = CrawlerRunner(settings)
+    crawlers = [runner.create_crawler(name) for name in names]
+
+    @defer.inlineCallbacks
+    def crawl_all() -> Any:
+        for crawler in crawlers:
+            yield runner.crawl(crawler, **arguments)
+        reactor.stop()  # type: ignore[misc]
+
+    if crawlers:
+        crawl_all()
+        reactor.run()  # type: ignore[misc]
+    return crawlers

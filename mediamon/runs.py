@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.db import Run, utcnow
@@ -34,3 +36,68 @@ def finish_run(
 def recent_runs(engine: Engine, limit: int = 20) -> list[Run]:
     with Session(engine) as session:
         return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
+
+
+def last_run_id(engine: Engine) -> int:
+    """The id of the newest run recorded so far (0 when none): later runs have larger ids."""
+    with Session(engine) as session:
+        return session.scalar(select(func.max(Run.id))) or 0
+
+
+def settle_child_runs(
+    engine: Engine,
+    jobs: Sequence[str],
+    after_id: int,
+    verdict: str | None,
+    errors: list[str],
+    started_at: datetime | None = None,
+) -> list[Run]:
+    """Close the record of a run a child process made (or should have made) after ``after_id``.
+
+    ``verdict`` None means the child exited cleanly and its own record stands. Otherwise (e.g.
+    'crashed', 'timeout') the verdict replaces whatever the child recorded, because a child
+    stopped at its time limit reports only a Scrapy 'shutdown', and a crashed one may have left
+    its run 'running'. A child that recorded nothing gets a run under ``jobs[0]``.
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        query = select(Run).where(Run.id > after_id, Run.job.in_(list(jobs))).order_by(Run.id)
+        runs = list(session.scalars(query))
+        if not runs:
+            runs = [_unrecorded_run(session, jobs[0], verdict, started_at or utcnow())]
+        for run in runs:
+            _apply_verdict(run, verdict, errors)
+        return runs
+
+
+def _unrecorded_run(session: Session, job: str, verdict: str | None, started_at: datetime) -> Run:
+    message = "the process recorded no run" + ("" if verdict else " although it exited cleanly")
+    run = Run(job=job, started_at=started_at, finished_at=utcnow(), counts={}, errors=[message])
+    run.outcome = verdict or "unrecorded"
+    session.add(run)
+    return run
+
+
+def _apply_verdict(run: Run, verdict: str | None, errors: list[str]) -> None:
+    if verdict is None and run.outcome != "running":
+        return
+    run.outcome = verdict or "unfinished"
+    run.errors = [*(run.errors or []), *errors]
+    if run.finished_at is None:
+        run.finished_at = utcnow()
+
+
+HEALTHY_OUTCOMES = ("ok", "running", "alerts")
+
+
+def latest_run(engine: Engine, jobs: Sequence[str]) -> Run | None:
+    """The newest run recorded under any of ``jobs``."""
+    query = select(Run).where(Run.job.in_(list(jobs))).order_by(Run.id.desc()).limit(1)
+    with Session(engine) as session:
+        return session.scalar(query)
+
+
+def recent_failures(engine: Engine, limit: int = 10) -> list[Run]:
+    """The newest runs that did not end well (crashes, timeouts, errors...), newest first."""
+    query = select(Run).where(Run.outcome.not_in(HEALTHY_OUTCOMES)).order_by(Run.id.desc())
+    with Session(engine) as session:
+        return list(session.scalars(query.limit(limit)))

@@ -9,12 +9,26 @@ or subscriptions describes them in the third person and is not matched.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-FLAGS = re.IGNORECASE | re.UNICODE
+
+class Category(NamedTuple):
+    """A kind of appeal: a pattern over lower-cased text and the stems every match contains.
+
+    The stems are a cheap gate: most paragraphs contain none of them and never reach the regex,
+    which keeps the detector well under a tenth of trafilatura's own cost.
+    """
+
+    name: str
+    stems: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def found_in(self, lowered: str) -> bool:
+        return any(stem in lowered for stem in self.stems) and bool(self.pattern.search(lowered))
 
 
 def _any_of(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), FLAGS)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
 DONATION_ASK = _any_of(
@@ -29,17 +43,19 @@ DONATION_ASK = _any_of(
     r"\bbecome an? (?:member|supporter|patron|donor|subscriber|insider|friend of)\b",
     r"\b(?:make|set up) a (?:one-off |monthly |recurring |)(?:donation|contribution)\b",
     r"\bnot ready to (?:support|donate|give|contribute)\b",
+    r"\bby supporting [\w .'’-]{1,60}, you(?:'|’| a)re (?:defending|helping|keeping|supporting)\b",
+    r"\bthank you for (?:standing with|supporting|backing) us\b",
     r"\bremind me later\b",
     r"\bchip in\b|\bbuy us a coffee\b",
     # ru
     r"\bподдержите\b|\bподдержать (?:нас|редакцию|проект|журналист|независим)",
     r"\bпожертвова(?:ние|ть|ния)\b.{0,60}\b(?:нам|нас|редакци)|\bзадонат",
-    r"\bсделать (?:пожертвование|донат)",
+    r"\bсделать (?:пожертвование|донат)|\bоформите (?:\w+ )?(?:пожертвование|донат)",
     r"\bваш[аеи]? (?:поддержк|помощ|пожертвован)|\bнуждается в вашей (?:поддержке|помощи)",
     # uk
     r"\bпідтримайте\b|\bпідтримати (?:нас|редакцію|проєкт|проект|журналіст|незалежн)",
     r"\bваш[аіе]? (?:підтримк|допомог|внес)|\bзадонат|\bстати патроном\b",
-    r"\bпотребує вашої (?:підтримки|допомоги)",
+    r"\bпотребує вашої (?:підтримки|допомоги)|\bоформіть (?:\w+ )?(?:пожертву|донат)",
     # de
     r"\b(?:jetzt |)unterstützen sie (?:uns|unabhängigen|qualitätsjournalismus|unsere)\b",
     r"\bjetzt (?:unterstützen|spenden|mitglied werden)\b|\bunterstütze uns\b",
@@ -76,7 +92,8 @@ SUBSCRIPTION_PROMPT = _any_of(
     r"\bnewsletter (?:abonnieren|bestellen|anmelden)\b|\bzum newsletter an\b",
     r"\babonnieren sie\b|\babonniere\b|\babonnent werden\b|\bbereits abonnent",
     r"\bmit (?:meiner|ihrer) anmeldung\b|\babmeldung ist jederzeit\b|\bzur anmeldung\b",
-    r"\bnewsletter (?:informiert|bringt|liefert) (?:sie|dich)\b|\bin (?:ihr|dein)em? \w* ?postfach\b",
+    r"\bnewsletter (?:informiert|bringt|liefert) (?:sie|dich)\b",
+    r"\bin (?:ihr|dein)em? \w* ?postfach\b",
     # fr
     r"\babonnez-vous\b|\binscrivez-vous\b|\bs'abonner\b|\bdéjà abonné",
     # es
@@ -111,7 +128,7 @@ READ_MORE_LEAD = _any_of(
     r"^(?:à |)lire (?:aussi|également|la suite)\b|^sur le même sujet\b",
     r"^(?:lee|leer|lea) (?:también|más)\b|^noticias relacionadas\b|^te puede interesar\b",
     r"^(?:lees|lees ook|leggi anche|leia (?:também|mais))\b",
-    r"\bclick (?:here )?to read more\b",
+    r"^.{0,100}?\bclick (?:here )?to read more\b",
 )
 
 SOCIAL_OR_APP = _any_of(
@@ -132,41 +149,161 @@ COOKIE_NOTICE = _any_of(
     r"\bbrowser (?:is|wird) (?:no longer|nicht mehr) (?:supported|unterstützt)\b",
 )
 
+DONATION = Category(
+    "donation",
+    (
+        "donat",
+        "give",
+        "please",
+        "support",
+        "contribut",
+        "gift",
+        "your",
+        "become a",
+        "not ready",
+        "remind me",
+        "thank you for",
+        "chip in",
+        "coffee",
+        "поддерж",
+        "пожертв",
+        "донат",
+        "ваш",
+        "нуждается",
+        "підтрим",
+        "патрон",
+        "потребує",
+        "unterstütz",
+        "spend",
+        "mitglied",
+        "brauch",
+        "souten",
+        "un don",
+        "soutien",
+        "votre",
+        "apoya",
+        "donación",
+        "dona ",
+        "hazte",
+        "apoyo",
+        "aporte",
+    ),
+    DONATION_ASK,
+)
+SUBSCRIPTION = Category(
+    "subscription",
+    (
+        "sign",
+        "subscri",
+        "register",
+        "newsletter",
+        "inbox",
+        "mailbox",
+        "never miss",
+        "by clicking",
+        "already",
+        "подпис",
+        "рассылк",
+        "підпис",
+        "передплат",
+        "розсилк",
+        "abonn",
+        "anmeld",
+        "abmeld",
+        "registrier",
+        "postfach",
+        "inscrivez",
+        "suscrí",
+        "suscriptor",
+        "abbonati",
+        "assine",
+    ),
+    SUBSCRIPTION_PROMPT,
+)
+PAYWALL = Category(
+    "paywall",
+    (
+        "reading",
+        "to read",
+        "subscriber",
+        "чтобы",
+        "подписчик",
+        "щоб",
+        "передплатник",
+        "weiterlesen",
+        "abo",
+        "réservé",
+        "il vous reste",
+        "leyendo",
+        "suscriptor",
+    ),
+    PAYWALL_TEASER,
+)
+SOCIAL = Category(
+    "social",
+    (
+        "follow us",
+        "join us",
+        "app",
+        "push",
+        "подписывайтесь",
+        "телеграм",
+        "telegram",
+        "підписуйтесь",
+        "folgen sie",
+        "suivez",
+        "síguenos",
+    ),
+    SOCIAL_OR_APP,
+)
+COOKIE = Category("cookie", ("cookie", "privacy", "terms", "datenschutz", "browser"), COOKIE_NOTICE)
+
 # Button text glued to the end of a promotional paragraph.
 CALL_TO_ACTION_AT_END = re.compile(
     r"(?:jetzt (?:unterstützen|spenden|abonnieren|mitmachen)|(?:donate|subscribe|join|give) now"
-    r"|support us|поддержать|підтримати|faire un don|soutenir|donar|suscribirse)\s*[!.]?$",
-    FLAGS,
+    r"|support us|поддержать|підтримати|faire un don|soutenir|donar|suscribirse)\s*[!.]?$"
+)
+LEGAL_NOTICE_STEMS = (
+    "copyright",
+    "©",
+    "(c)",
+    "rights reserved",
+    "rechte vorbehalten",
+    "права защищены",
+    "права захищені",
+    "droits réservés",
+    "derechos reservados",
 )
 LEGAL_NOTICE = re.compile(
     r"^(?:copyright\b|©|\(c\) \d{4})|\ball rights reserved\b|\balle rechte vorbehalten\b"
     r"|\bвсе права защищены\b|\bвсі права захищені\b|\btous droits réservés\b"
-    r"|\btodos los derechos reservados\b",
-    FLAGS,
+    r"|\btodos los derechos reservados\b"
 )
 
 # A short line that only names a newsletter or subscription product: interface, not prose.
 INTERFACE_LABEL = re.compile(
     r"^(?:[\w.+&-]+[ -]){0,5}(?:newsletters?|e-?mail alerts|subscriptions?|abonnements?"
     r"|abonnent\w*|abonnee|abonné|рассылк[аи]|розсилк[аи]|подписк[аи]|передплат[аи])"
-    r"(?:[ :]+[\w&+ -]{0,40})?[!.]?$",
-    FLAGS,
+    r"(?:[ :]+[\w&+ -]{0,40})?[!.]?$"
 )
 SUPPORT_HEADLINE = re.compile(
     r"^(?:support|donate to|give to|unterstütze|поддержите|підтримайте|soutenez|apoya)\b"
     r"(?! for\b| of\b)[^.?]{0,60}!?$"
-    r"|^(?:\W+\s*)?(?:jetzt\s+)?\S+\s+(?:unterstützen|spenden)\s*!?$",
-    FLAGS,
+    r"|^(?:\W+\s*)?(?:jetzt\s+)?\S+\s+(?:unterstützen|spenden)\s*!?$"
 )
 APPEAL_OPENER = re.compile(
     r"^(?:dear (?:readers?|friends?|subscribers?)|a (?:message|note) from\b|уважаемые читатели"
     r"|дорогие читатели|дорогие друзья|шановні читачі|дорогі читачі|liebe leserinnen"
-    r"|liebe leser|chers lecteurs|chères lectrices|queridos lectores|estimados lectores)",
-    FLAGS,
+    r"|liebe leser|chers lecteurs|chères lectrices|queridos lectores|estimados lectores)"
 )
 REPORTED_SPEECH = re.compile(
     r"\b(?:said|says|told|according to|added|urged|wrote|asked|заявил\w*|сказал\w*|сообщил\w*"
     r"|заявив|сказав|повідомив|sagte|sagt|erklärte|teilte|a déclaré|a dit|selon|dijo|afirmó"
-    r"|según|explicó)\b",
-    FLAGS,
+    r"|según|explicó)\b"
+)
+
+# The outlet speaking as "we" to its readers: the voice of an appeal's middle paragraphs.
+WE_VOICE = re.compile(
+    r"\b(?:we|us|our|мы|нас|нам|наш\w*|ми|вас|наш\w*|wir|uns|unser\w*|nous|notre|nos"
+    r"|nosotros|nuestr\w*)\b"
 )

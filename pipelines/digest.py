@@ -2,8 +2,9 @@
 recently, with per-outlet counts, a coverage timeline and notes on the collection's health.
 
 Times are stored in UTC; the digest's days and times are in the configured time zone.
-Until stories are clustered across outlets, a story is one article plus its exact copies
-(``duplicate_of``); :func:`story_groups` is the one place that decides what a story is.
+A story is what the stories pipeline grouped (``story_members``); an article it has not placed
+is a story with its exact copies (``duplicate_of``). :func:`story_groups` is the one place that
+decides what a story is.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ __all__ = ["build_digest", "day_window", "lead_snippet", "render_markdown", "sto
 FULL_STORIES = 20
 BRIEF_STORIES = 80
 SNIPPET_CHARS = 280
-OTHER_TOPIC = "other"
+OTHER_TOPIC = "_other"  # topic ids cannot start with "_", so this never clashes
+OTHER_NAME = "Other coverage (no topic matched)"
 StoryGroup = tuple[ArticleRecord, ...]
 
 
@@ -65,31 +67,34 @@ def build_digest(
         (_story(group, outlets, zone, previous_digest_at), _topics(group))
         for group in story_groups(records)
     ]
-    sections = tuple(
-        _section(t.id, t.name, [story for story, ids in tagged if t.id in ids]) for t in topics
-    )
-    untagged = [story for story, ids in tagged if not ids]
-    other = None if topic else _section(OTHER_TOPIC, "Other coverage (no topic matched)", untagged)
-    articles_per_outlet = Counter(record.outlet_id for record in records)
     return Digest(
         start=start.astimezone(zone),
         end=end.astimezone(zone),
         zone=zone,
         generated_at=utcnow().astimezone(zone),
         topic_filter=topic,
-        sections=sections,
-        other=other,
+        sections=tuple(_section(t.id, t.name, _about(tagged, t.id)) for t in topics),
+        other=None if topic else _section(OTHER_TOPIC, OTHER_NAME, _about(tagged, None)),
         outlet_counts=_outlet_counts(records, outlets, wanted),
         timeline=timeline_buckets(records, start, end, zone, lambda r: bool(r.topics & wanted)),
-        health=health_notes(engine, outlets, articles_per_outlet, start, end, zone),
+        health=health_notes(
+            engine, outlets, Counter(r.outlet_id for r in records), start, end, zone
+        ),
         previous_digest_at=previous_digest_at.astimezone(zone) if previous_digest_at else None,
         article_count=len(records),
     )
 
 
+def _about(tagged: list[tuple[Story, frozenset[str]]], topic_id: str | None) -> list[Story]:
+    """The stories on ``topic_id``, or those on no topic at all when it is None."""
+    if topic_id is None:
+        return [story for story, topic_ids in tagged if not topic_ids]
+    return [story for story, topic_ids in tagged if topic_id in topic_ids]
+
+
 def story_groups(records: Sequence[ArticleRecord]) -> list[StoryGroup]:
     """The period's articles grouped into stories, each group in order of first appearance."""
-    groups: dict[int, list[ArticleRecord]] = {}
+    groups: dict[str, list[ArticleRecord]] = {}
     for record in records:
         groups.setdefault(record.story_key, []).append(record)
     return [tuple(group) for group in groups.values()]
@@ -161,4 +166,3 @@ def _outlet_counts(
 
 def _by_coverage(count: OutletCount) -> tuple[int, int, str]:
     return (-count.on_topic, -count.articles, count.outlet.name.lower())
-

@@ -48,7 +48,9 @@ def _failing_feed_notes(
 
 def _failing_feed_note(feed: Feed, outlets: Mapping[str, OutletRef], zone: ZoneInfo) -> HealthNote:
     answer = f"HTTP {feed.last_status}" if feed.last_status else "no answer"
-    polled = f"{feed.last_polled_at.astimezone(zone):%Y-%m-%d %H:%M}" if feed.last_polled_at else "?"
+    polled = (
+        f"{feed.last_polled_at.astimezone(zone):%Y-%m-%d %H:%M}" if feed.last_polled_at else "?"
+    )
     polls = "poll" if feed.consecutive_failures == 1 else f"{feed.consecutive_failures} polls"
     severity = "warning" if feed.consecutive_failures >= WARN_AFTER_FAILURES else "info"
     outlet = outlets.get(feed.outlet_id, OutletRef(feed.outlet_id, feed.outlet_id))
@@ -64,8 +66,12 @@ def _crawl_run_notes(
     )
     with Session(engine) as session:
         runs = list(session.execute(query))
+        crawled_before = session.scalar(
+            select(Run.id).where(Run.job.startswith(CRAWL_JOB_PREFIX), Run.started_at < start)
+        )
     if not runs:
-        return _no_crawl_note(start, end, zone)
+        # Before the first crawl ever (a backfilled period) a missing crawl is no news.
+        return _no_crawl_note(start, end, zone) if crawled_before else []
     failed = Counter(outcome for outcome, _ in runs if outcome not in {"ok", "running"})
     if not failed:
         return []

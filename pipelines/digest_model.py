@@ -36,7 +36,7 @@ class Coverage:
 class Story:
     """The same story as covered by one or more outlets, earliest coverage first."""
 
-    key: int
+    key: str
     coverage: tuple[Coverage, ...]
     snippet: str
     is_new: bool
@@ -151,10 +151,14 @@ class Digest:
         return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
+        """'mediamon digest', or 'mediamon digest on <topic>' when limited to one topic."""
         names = ", ".join(section.name for section in self.sections)
-        about = f" on {names}" if self.topic_filter else ""
-        return f"mediamon digest{about}: {self.period}"
+        return f"mediamon digest on {names}" if self.topic_filter else "mediamon digest"
+
+    @property
+    def title(self) -> str:
+        return f"{self.heading}: {self.period}"
 
     @property
     def story_count(self) -> int:

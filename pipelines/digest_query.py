@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, ArticleTopic, Run
+from mediamon.db import ArticleRow, ArticleTopic, Run, StoryMember
 
 LEAD_CHARS = 1200
 ID_CHUNK = 500
@@ -36,26 +36,28 @@ class ArticleRecord:
     lead: str
     duplicate_of: int | None
     topics: frozenset[str]
+    story_id: int | None
 
     @property
-    def story_key(self) -> int:
-        """The first-seen article this one copies, or itself: exact copies make one story."""
-        return self.duplicate_of or self.id
+    def story_key(self) -> str:
+        """The story the stories pipeline put it in; else exact copies and their original."""
+        if self.story_id is not None:
+            return f"story:{self.story_id}"
+        return f"article:{self.duplicate_of or self.id}"
 
 
 def articles_in_period(engine: Engine, start: datetime, end: datetime) -> list[ArticleRecord]:
     """Every article published (or, undated, fetched) in [start, end), with its topics."""
     with Session(engine) as session:
-        rows = [
-            *session.execute(_period_query(ArticleRow.published_at, start, end)),
-            *session.execute(
-                _period_query(ArticleRow.fetched_at, start, end).where(
-                    ArticleRow.published_at.is_(None)
-                )
-            ),
-        ]
-        topics = _topics_of(session, [row.id for row in rows])
-    return sorted((_record(row, topics[row.id]) for row in rows), key=lambda r: (r.when, r.id))
+        dated = session.execute(_period_query(ArticleRow.published_at, start, end))
+        fetched = session.execute(_period_query(ArticleRow.fetched_at, start, end))
+        # "published_at IS NULL" stays out of SQL: SQLite would answer it from the published
+        # index, scanning every undated article ever stored instead of one period's fetches.
+        rows = [*dated, *(row for row in fetched if row.published_at is None)]
+        ids = [row.id for row in rows]
+        topics, stories = _topics_of(session, ids), _stories_of(session, ids)
+    records = (_record(row, topics[row.id], stories.get(row.id)) for row in rows)
+    return sorted(records, key=lambda record: (record.when, record.id))
 
 
 def _period_query(moment: Any, start: datetime, end: datetime) -> Select[Any]:
@@ -83,12 +85,22 @@ def _topics_of(session: Session, article_ids: list[int]) -> dict[int, set[str]]:
     return topics
 
 
+def _stories_of(session: Session, article_ids: list[int]) -> dict[int, int]:
+    stories: dict[int, int] = {}
+    for chunk in _chunks(article_ids, ID_CHUNK):
+        query = select(StoryMember.article_id, StoryMember.story_id).where(
+            StoryMember.article_id.in_(chunk)
+        )
+        stories.update((article_id, story_id) for article_id, story_id in session.execute(query))
+    return stories
+
+
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-def _record(row: Any, topics: set[str]) -> ArticleRecord:
+def _record(row: Any, topics: set[str], story_id: int | None) -> ArticleRecord:
     return ArticleRecord(
         id=row.id,
         outlet_id=row.outlet_id,
@@ -99,10 +111,13 @@ def _record(row: Any, topics: set[str]) -> ArticleRecord:
         lead=row.lead or "",
         duplicate_of=row.duplicate_of,
         topics=frozenset(topics),
+        story_id=story_id,
     )
 
 
-def previous_digest_at(engine: Engine, topic_filter: str | None, before_run: int | None) -> datetime | None:
+def previous_digest_at(
+    engine: Engine, topic_filter: str | None, before_run: int | None
+) -> datetime | None:
     """When the last successful digest of the same topic selection was made, if ever."""
     query = select(Run).where(Run.job == DIGEST_JOB, Run.outcome == "ok").order_by(Run.id.desc())
     if before_run is not None:

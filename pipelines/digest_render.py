@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipelines.digest_model import Digest
 from pipelines.timeline import sparkline, timeline_svg
 
 TEMPLATES = Path(__file__).with_name("templates")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMATS = ("html", "md", "txt", "json", "atom")
 ONE_DAY_AT_MOST = timedelta(hours=25)  # a day with a DST change lasts 25 hours
@@ -67,7 +67,7 @@ def _environment(autoescape: bool) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "xml"]) if autoescape else False,
+        autoescape=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -85,6 +85,7 @@ def _environment(autoescape: bool) -> Environment:
 
 @cache
 def html_environment() -> Environment:
+    """For HTML and Atom templates: every value is escaped unless it is Markup we built."""
     return _environment(autoescape=True)
 
 

@@ -77,7 +77,7 @@ def extract(
     pruned = _prune(tree, prune)
     document = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
     body = getattr(document, "text", None) or ""
-    paragraphs = [line for line in body.split("\n") if line.strip()]
+    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     paragraphs = _without_title(paragraphs, metadata.title)
     if not paragraphs and not pruned:
         return None
@@ -167,8 +167,9 @@ def _language(declared: str | None, text: str) -> str | None:
 
 
 def _is_teaser(text: str, paywall_seen: bool, free_to_read: bool | None) -> bool:
-    """Short text behind a paywall notice (or a page declaring itself not free) is only a teaser."""
-    return (paywall_seen or free_to_read is False) and len(text) < TEASER_MAX_CHARS
+    """Text cut off by a paywall notice is a teaser. A page merely declaring itself not free
+    often serves crawlers the whole article, so that counts only when the text is short."""
+    return paywall_seen or (free_to_read is False and len(text) < TEASER_MAX_CHARS)
 
 
 def remove_template_lines(

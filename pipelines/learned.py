@@ -131,7 +131,7 @@ def _sighting_counts(session: Session, outlet_id: str, hashes: set[str]) -> dict
         .where(BoilerplateSighting.line_hash.in_(hashes))
         .group_by(BoilerplateSighting.line_hash)
     )
-    return {hash_: count for hash_, count in session.execute(query).tuples()}
+    return {hash_: count for hash_, count in session.execute(query).all()}
 
 
 def _lines_by_hash(

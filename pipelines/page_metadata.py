@@ -22,6 +22,10 @@ META_TAGS = XPath("//meta[@content]")
 JSON_LD = XPath("//script[@type='application/ld+json']/text()")
 CANONICAL = XPath("//link[@rel='canonical']/@href")
 HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
+MARKED_DATES = XPath(
+    "//*[@itemprop='datePublished' or @itemprop='dateModified'][@datetime or @content]"
+    " | (//article//time[@datetime])[1]"
+)
 TITLE_TAG = XPath("//head/title/text()")
 FIRST_H1 = XPath("(//h1)[1]")
 BYLINE = XPath(
@@ -69,7 +73,7 @@ class PageMetadata:
 
 def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
     """Everything the page states about itself, without looking at the body text."""
-    meta = _meta_values(tree)
+    meta = {**_marked_dates(tree), **_meta_values(tree)}
     linked = _linked_data(tree)
     return PageMetadata(
         title=_first(linked.get("headline"), *(meta.get(k) for k in TITLE_KEYS))
@@ -92,6 +96,15 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
         if key and content:
             values.setdefault(key.strip().lower(), content)
     return values
+
+
+def _marked_dates(tree: HtmlElement) -> dict[str, str]:
+    """Dates marked up in the page body, the fallback when <meta> and JSON-LD have none."""
+    dates: dict[str, str] = {}
+    for element in MARKED_DATES(tree):
+        key = (element.get("itemprop") or "pubdate").lower()
+        dates.setdefault(key, element.get("datetime") or element.get("content", ""))
+    return dates
 
 
 def _linked_data(tree: HtmlElement) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from markupsafe import Markup, escape
 from pipelines.digest_model import TimelineBucket
 
 HOURLY_UP_TO = timedelta(hours=48)
-WIDTH, HEIGHT = 720, 160
+MAX_BUCKETS = 62
+WIDTH, HEIGHT = 540, 160
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 14, 24
 ALL_COLOUR, TOPIC_COLOUR, INK = "#c9d3df", "#1f5fa8", "#44505e"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -56,7 +57,8 @@ def _bucket_starts(start: datetime, end: datetime, zone: ZoneInfo) -> list[datet
     starts = [start.astimezone(zone)]
     while (boundary := datetime.combine(day + timedelta(days=len(starts)), time.min, zone)) < end:
         starts.append(boundary)
-    return starts
+    days_per_bucket = -(-len(starts) // MAX_BUCKETS)  # long periods: several days per bar
+    return starts[::days_per_bucket]
 
 
 def is_hourly(buckets: Sequence[TimelineBucket]) -> bool:
@@ -100,7 +102,7 @@ def _frame(top: int, buckets: Sequence[TimelineBucket], topic_label: str) -> str
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'width="100%" style="display:block;max-width:{WIDTH}px;height:auto" '
-        f'font-family="Helvetica,Arial,sans-serif" font-size="11" fill="{INK}">'
+        f'font-family="Helvetica,Arial,sans-serif" font-size="12" fill="{INK}">'
         f"<title>{summary}</title>"
         f'<line x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}" stroke="#e6eaef"/>'
         f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" stroke="#9aa5b1"/>'
@@ -130,7 +132,9 @@ def _rect(x: float, width: float, count: int, top: int, colour: str) -> str:
         return ""
     height = (HEIGHT - TOP - BOTTOM) * count / top
     y = HEIGHT - BOTTOM - height
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{colour}"/>'
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{colour}"/>'
+    )
 
 
 def _axis_labels(buckets: Sequence[TimelineBucket], slot: float, hourly: bool) -> list[str]:
@@ -144,7 +148,7 @@ def _axis_labels(buckets: Sequence[TimelineBucket], slot: float, hourly: bool) -
 
 
 def _legend(topic_label: str) -> str:
-    x = WIDTH - RIGHT - 250
+    x = WIDTH - RIGHT - 240
     return (
         f'<rect x="{x}" y="2" width="9" height="9" fill="{ALL_COLOUR}"/>'
         f'<text x="{x + 13}" y="10">all articles</text>'

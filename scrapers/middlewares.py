@@ -7,13 +7,13 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
 from mediamon.config import Config
 from mediamon.context import context_from_settings
 from mediamon.feedstate import load_validators
+from scrapers.hostile import RefusedRequest
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,10 @@ class OutletDomainGuardMiddleware:
         if outlet is None or outlet.owns(request.url) or is_configured_source(request):
             return None
         self.stats.inc_value("mediamon/offsite/refused")
+        if request.meta.get("redirect_times"):
+            self.stats.inc_value("mediamon/hostile/offsite_redirect")
         logger.warning("outlet %s: refusing off-domain URL %s", outlet.id, request.url)
-        raise IgnoreRequest(f"{request.url} is not on the domains of outlet {outlet.id}")
+        raise RefusedRequest(f"{request.url} is not on the domains of outlet {outlet.id}")
 
 
 def is_configured_source(request: Request) -> bool:

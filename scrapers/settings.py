@@ -26,12 +26,26 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 LOG_LEVEL = "INFO"
 
+# AutoThrottle slows down for slow servers; the outlet's configured delay stays the floor.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Guards run first, so a refused request never reaches a connection; RetryAfter (555) sees a
+# 429/503 before Scrapy's RetryMiddleware (550) would retry it at once.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapers.hostile.HostileRequestGuardMiddleware": 40,
     "scrapers.middlewares.OutletDomainGuardMiddleware": 50,
+    "scrapers.retry_after.RetryAfterMiddleware": 555,
     "scrapers.middlewares.ConditionalGetMiddleware": 560,
+    "scrapers.charset.CharsetRepairMiddleware": 580,
+    "scrapers.hostile.RedirectLoopMiddleware": 650,
 }
 
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scrapers.throttle.OutletAutoThrottle": 0,
     "scrapers.extensions.RunRecorder": 100,
 }
 
@@ -40,6 +54,7 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.topics.TopicsPipeline": 400,
     "pipelines.store.StorePipeline": 500,
+    "pipelines.stories.StoriesPipeline": 600,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

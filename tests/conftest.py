@@ -32,3 +32,12 @@ def world() -> Iterator[Any]:
 def world_config(world: Any, tmp_path: Path) -> Path:
     """A config directory pointing at the outlet world, with the project's topics."""
     return world.write_config(tmp_path / "world-config", PROJECT_CONFIG / "topics.yaml")
+
+
+@pytest.fixture
+def webhook() -> Iterator[Any]:
+    """A local HTTP server on 127.0.0.1 that records the JSON POSTed to it (``.received``)."""
+    from tests.scheduler_helpers import webhook_receiver
+
+    with webhook_receiver() as server:
+        yield server

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mediamon.db import ArticleRow, ArticleTopic, decompress_html, open_database
 from pipelines.dedup import content_hash
 from pipelines.store import store_article, stored_urls
+from pipelines.versions import article_texts, compare_versions
 from scrapers.items import Article
 
 BODY = "Russian forces said they had repelled an incursion into the Belgorod region. " * 5
@@ -85,3 +86,31 @@ def test_content_hash_ignores_case_punctuation_and_spacing() -> None:
 def test_naive_datetimes_are_refused(engine: Engine) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store_article(engine, article("https://tass.com/a/1", fetched_at=datetime(2023, 5, 23)))
+
+
+def test_a_changed_text_at_a_stored_url_is_kept_as_a_new_version(engine: Engine) -> None:
+    first = store_article(engine, article("https://tass.com/a/1"))
+    assert first is not None
+    corrected = BODY.replace("repelled", "pushed back")
+    later = article("https://tass.com/a/1", corrected, fetched_at=datetime(2023, 5, 24, tzinfo=UTC))
+    assert store_article(engine, later) is None
+    texts = article_texts(engine, first)
+    assert [t.text for t in texts] == [BODY, corrected]
+    assert [t.number for t in texts] == [1, 2]
+    diff = compare_versions(engine, first, 1, 2)
+    assert any(line.startswith("-") and "repelled" in line for line in diff)
+    assert any(line.startswith("+") and "pushed back" in line for line in diff)
+    with Session(engine) as session:
+        assert session.scalars(select(ArticleRow.text)).all() == [corrected]
+
+
+def test_an_amp_or_tracking_variant_of_a_stored_url_is_the_same_article(engine: Engine) -> None:
+    store_article(engine, article("https://tass.com/world/1?utm_source=rss"))
+    assert store_article(engine, article("https://m.tass.com/world/1/amp/")) is None
+    assert stored_urls(
+        engine, ["https://tass.com/world/1/?fbclid=x", "https://tass.com/world/2"]
+    ) == {"https://tass.com/world/1/?fbclid=x"}
+    with Session(engine) as session:
+        assert session.scalars(select(ArticleRow.canonical_url)).all() == [
+            "https://tass.com/world/1"
+        ]

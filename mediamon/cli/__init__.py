@@ -11,10 +11,21 @@ from mediamon import __version__
 
 # name -> "module:attribute"; loading lazily keeps `mediamon --help` fast (no Scrapy import).
 COMMANDS = {
+    "backfill": "mediamon.cli.backfill_cmd:backfill",
     "config": "mediamon.cli.config_cmd:config",
     "crawl": "mediamon.cli.crawl_cmd:crawl",
+    "boilerplate": "mediamon.cli.boilerplate_cmd:boilerplate",
     "demo": "mediamon.cli.demo_cmd:demo",
     "digest": "mediamon.cli.digest_cmd:digest",
+    "retag": "mediamon.cli.topics_cmd:retag",
+    "search": "mediamon.cli.search_cmd:search",
+    "stories": "mediamon.cli.stories_cmd:stories",
+    "topics": "mediamon.cli.topics_cmd:topics",
+    "versions": "mediamon.cli.versions_cmd:versions",
+    "run": "mediamon.cli.run_cmd:run",
+    "status": "mediamon.cli.status_cmd:status",
+    "extract": "mediamon.cli.extract_cmd:extract",
+    "reextract": "mediamon.cli.reextract_cmd:reextract_command",
 }
 
 

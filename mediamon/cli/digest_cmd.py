@@ -1,14 +1,18 @@
-"""`mediamon digest`: write the digest of a day (or of everything since a date)."""
+"""`mediamon digest`: write (and optionally e-mail) the digest of a day or of a period."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from mediamon.cli.common import config_options
 from mediamon.context import Context
+
+FORMATS = ("html", "md", "txt", "json", "atom")
+SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 @click.command()
@@ -20,29 +24,80 @@ from mediamon.context import Context
 )
 @click.option(
     "--since",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Digest everything from this day until now instead of one day.",
+    type=click.DateTime(SINCE_FORMATS),
+    help="Digest everything from this day or time (configured zone) until now, "
+    "e.g. 2023-05-22 or '2023-05-22 18:00'.",
+)
+@click.option("--topic", help="Only this topic (its id in topics.yaml) [default: every topic].")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="html (for a browser or mail), md, txt, json, or atom (a feed, one entry per day "
+    "for the last 7 days or for each day since --since).",
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the digest to this file [default: standard output].",
+    help="Write the digest to this file [default: standard output, unless --email].",
+)
+@click.option(
+    "--email",
+    is_flag=True,
+    help="Also send it (text and HTML) to digest.email.recipients over SMTP with STARTTLS.",
 )
 @config_options
-def digest(ctx: Context, day: datetime | None, since: datetime | None, out: Path | None) -> None:
-    """Write a Markdown digest: the period's articles grouped by topic, then by outlet."""
-    from pipelines.digest import build_digest, day_window, render_markdown
+def digest(
+    ctx: Context,
+    day: datetime | None,
+    since: datetime | None,
+    topic: str | None,
+    output_format: str,
+    out: Path | None,
+    email: bool,
+) -> None:
+    """Write the digest: per topic, the stories ranked by how many outlets covered them and how
+    recently, with outlet counts, a coverage timeline and outlet health notes.
+
+    Each run is recorded; stories first collected after the previous digest are marked new.
+    """
+    from pipelines.digest_job import DigestRequest, run_digest
+    from pipelines.mailer import MailError
+
+    zone = ctx.config.settings.zone
+    start, end = period(day, since, zone)
+    request = DigestRequest(start, end, topic, output_format, email)
+    try:
+        result = run_digest(ctx.engine, ctx.config, request)
+    except (KeyError, MailError) as exc:
+        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from exc
+    _write(result.rendered, out, to_stdout=not email)
+    if result.emailed_to:
+        click.echo(f"digest e-mailed to {', '.join(result.emailed_to)}", err=True)
+
+
+def period(
+    day: datetime | None, since: datetime | None, zone: ZoneInfo
+) -> tuple[datetime, datetime]:
+    from pipelines.digest import day_window
 
     if day and since:
         raise click.UsageError("give either --date or --since, not both")
-    zone = ctx.config.settings.zone
-    first = (since or day or datetime.now(zone)).date()
-    start, end = day_window(first, zone)
+    now = datetime.now(zone)
     if since:
-        end = day_window(datetime.now(zone).date() + timedelta(days=1), zone)[0]
-    text = render_markdown(build_digest(ctx.engine, ctx.config, start, end))
+        start = since.replace(tzinfo=zone)
+        if start >= now:
+            raise click.UsageError(f"--since {since:%Y-%m-%d %H:%M} is in the future")
+        return start, now
+    return day_window((day or now).date(), zone)
+
+
+def _write(text: str, out: Path | None, to_stdout: bool) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        if to_stdout:
+            click.echo(text, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

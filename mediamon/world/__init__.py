@@ -53,6 +53,7 @@ class OutletWorld:
     ) -> None:
         self._specs = list(outlets) if outlets is not None else default_outlets()
         self._stories = list(stories) if stories is not None else default_stories()
+        _check_story_outlets(self._specs, self._stories)
         self._host_base = IPv4Address(host_base)
         self._port_base = port_base
         self._log = RequestLog()
@@ -123,9 +124,15 @@ class OutletWorld:
         topics_file: Path | None = None,
         settings_file: Path | None = None,
         database_url: str | None = None,
+        discovery: bool = False,
     ) -> Path:
-        """Write outlets.yaml (and topics.yaml, settings.yaml) for crawling this world."""
-        return write_config(self.outlets, directory, topics_file, settings_file, database_url)
+        """Write outlets.yaml (and topics.yaml, settings.yaml) for crawling this world.
+
+        ``discovery`` also configures sitemaps, a section and the daily archives of each outlet.
+        """
+        return write_config(
+            self.outlets, directory, topics_file, settings_file, database_url, discovery
+        )
 
     def add_article(
         self,
@@ -184,3 +191,10 @@ def _after_newest(outlet: Outlet) -> datetime:
     if not newest:
         raise ValueError(f"{outlet.id} has no articles yet; pass published= explicitly")
     return newest[0].published + timedelta(hours=1)
+
+
+def _check_story_outlets(specs: Sequence[OutletSpec], stories: Sequence[Story]) -> None:
+    known = {spec.id for spec in specs}
+    strays = sorted({story.outlet_id for story in stories} - known)
+    if strays:
+        raise ValueError(f"stories for unknown outlet(s) {strays}; known: {sorted(known)}")

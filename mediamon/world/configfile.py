@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from mediamon.world.discovery import ARCHIVE_TEMPLATE, SITEMAP_INDEX
 from mediamon.world.publish import Outlet
 
 DEFAULT_TOPICS: dict[str, Any] = {
@@ -25,9 +26,18 @@ DEFAULT_SETTINGS: dict[str, Any] = {"timezone": "UTC"}
 CRAWL_DEFAULTS: dict[str, Any] = {"download_delay": 0, "concurrency": 8}
 
 
-def outlets_document(outlets: Sequence[Outlet]) -> dict[str, Any]:
+def outlets_document(outlets: Sequence[Outlet], discovery: bool = False) -> dict[str, Any]:
     """The outlets.yaml content for ``outlets``, in the schema of mediamon.config_models."""
-    return {"defaults": dict(CRAWL_DEFAULTS), "outlets": [_outlet_entry(o) for o in outlets]}
+    entries = [_outlet_entry(o) | (_discovery_entry(o) if discovery else {}) for o in outlets]
+    return {"defaults": dict(CRAWL_DEFAULTS), "outlets": entries}
+
+
+def _discovery_entry(outlet: Outlet) -> dict[str, Any]:
+    return {
+        "sitemaps": [outlet.base_url + SITEMAP_INDEX],
+        "sections": [outlet.base_url + "/sections/news"],
+        "archives": [outlet.base_url + ARCHIVE_TEMPLATE],
+    }
 
 
 def write_config(
@@ -36,14 +46,16 @@ def write_config(
     topics_file: Path | None = None,
     settings_file: Path | None = None,
     database_url: str | None = None,
+    discovery: bool = False,
 ) -> Path:
     """Write outlets.yaml, topics.yaml and settings.yaml into ``directory``; return it.
 
     ``topics_file``/``settings_file`` are copied when given; otherwise minimal valid files are
-    written. ``database_url`` sets the database in a generated settings.yaml.
+    written. ``database_url`` sets the database in a generated settings.yaml. ``discovery`` adds
+    each outlet's sitemap index, news section and daily archive beside its feeds.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    _dump(directory / "outlets.yaml", outlets_document(outlets))
+    _dump(directory / "outlets.yaml", outlets_document(outlets, discovery))
     _copy_or_dump(topics_file, directory / "topics.yaml", DEFAULT_TOPICS)
     settings = dict(DEFAULT_SETTINGS)
     if database_url is not None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mediamon.world.discovery import discovery_routes
 from mediamon.world.model import Article
 from mediamon.world.publish import Outlet
 from mediamon.world.render import (
-    EPOCH,
     FEED_CONTENT_TYPE,
     last_modified,
     render_article,
     render_feed,
     render_homepage,
-    render_robots,
 )
 from mediamon.world.server import Resource, Route
 
@@ -23,15 +22,15 @@ def all_routes(outlet: Outlet) -> dict[str, Route]:
 
 
 def listing_routes(outlet: Outlet) -> dict[str, Route]:
-    """The pages that change whenever the outlet publishes: homepage and feeds; plus robots.txt."""
+    """The pages that change whenever the outlet publishes: homepage, feeds, sitemaps, archives."""
     listed = outlet.latest(outlet.spec.feed_size)
     routes: dict[str, Route] = {
         "/": Resource(render_homepage(outlet), _html_type(outlet), last_modified(listed)),
-        "/robots.txt": Resource(render_robots(outlet), "text/plain; charset=utf-8", EPOCH),
     }
     for feed in outlet.spec.feeds:
         content_type = f"{FEED_CONTENT_TYPE[feed.format]}; charset={outlet.encoding}"
         routes[feed.path] = Resource(render_feed(outlet, feed), content_type, last_modified(listed))
+    routes.update(discovery_routes(outlet))
     return routes
 
 

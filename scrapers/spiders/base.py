@@ -8,6 +8,7 @@ import scrapy
 from scrapy.settings import BaseSettings
 
 from mediamon.config import Outlet
+from mediamon.config_models import CrawlingSettings
 from mediamon.context import Context, context_from_settings
 
 OUTLET_META = "outlet_id"
@@ -33,6 +34,7 @@ class OutletSpider(scrapy.Spider):
             o.id: {"concurrency": o.concurrency, "delay": o.download_delay} for o in config.outlets
         }
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        apply_crawling_limits(settings, config.settings.crawling)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
@@ -54,3 +56,12 @@ class OutletSpider(scrapy.Spider):
 
     def outlet(self, outlet_id: str) -> Outlet:
         return self.context.config.outlet(outlet_id)
+
+
+def apply_crawling_limits(settings: BaseSettings, crawling: CrawlingSettings) -> None:
+    """Size cap (raw and decompressed), timeout and AutoThrottle from settings.yaml."""
+    max_bytes = int(crawling.max_response_mb * 1024 * 1024)
+    settings.set("DOWNLOAD_MAXSIZE", max_bytes, priority="spider")
+    settings.set("DOWNLOAD_WARNSIZE", max_bytes // 2, priority="spider")
+    settings.set("DOWNLOAD_TIMEOUT", crawling.timeout_seconds, priority="spider")
+    settings.set("AUTOTHROTTLE_ENABLED", crawling.autothrottle, priority="spider")

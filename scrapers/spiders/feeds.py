@@ -22,9 +22,12 @@ from mediamon.config import Outlet
 from mediamon.db import utcnow
 from mediamon.feedstate import Validators, record_poll
 from pipelines.store import stored_urls
+from scrapers.hostile import record_failure
 from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
 from scrapers.spiders.base import OutletSpider
+from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.jsonfeed import is_json_feed, json_feed_entries
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +45,6 @@ class FeedPoll:
     pending: int = 0
     failed_articles: int = 0
     listed: bool = False
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    link: str
-    title: str | None
-    published: datetime | None
 
 
 class FeedSpider(OutletSpider):
@@ -86,9 +82,15 @@ class FeedSpider(OutletSpider):
         self.finish_poll_if_done(poll)
 
     def feed_entries(self, response: Response, outlet: Outlet) -> list[FeedEntry]:
+        if is_json_feed(response):
+            self.crawler.stats.inc_value("mediamon/feeds/json")
+            return json_feed_entries(response.body, response.url)
         parsed = feedparser.parse(response.body, response_headers=dict_headers(response))
-        if parsed.bozo and not parsed.entries:
+        entries = [entry_of(item, response.url) for item in parsed.entries]
+        usable = [entry for entry in entries if entry is not None]
+        if parsed.bozo and not usable:
             self.crawler.stats.inc_value("mediamon/feeds/malformed")
+            self.crawler.stats.inc_value("mediamon/hostile/malformed_xml")
             logger.warning(
                 "outlet %s: feed %s is malformed: %s",
                 outlet.id,
@@ -96,8 +98,7 @@ class FeedSpider(OutletSpider):
                 parsed.get("bozo_exception"),
             )
         self.crawler.stats.inc_value("mediamon/feeds/parsed")
-        entries = [entry_of(item, response.url) for item in parsed.entries]
-        return [entry for entry in entries if entry is not None]
+        return usable
 
     def article_requests(
         self, outlet: Outlet, entries: list[FeedEntry], poll: FeedPoll
@@ -137,6 +138,7 @@ class FeedSpider(OutletSpider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        record_failure(self.crawler.stats, failure)
         self.crawler.stats.inc_value("mediamon/articles/failed")
         logger.warning(
             "outlet %s: article %s failed: %s",
@@ -163,6 +165,7 @@ class FeedSpider(OutletSpider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
+        record_failure(self.crawler.stats, failure)
         self.crawler.stats.inc_value("mediamon/feeds/failed")
         logger.warning(
             "outlet %s: feed %s failed: %s",

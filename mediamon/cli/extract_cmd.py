@@ -1,0 +1,46 @@
+"""`mediamon extract FILE --url URL`: run mediamon's extraction on one saved page and print it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipelines.extract import ExtractedArticle
+from pipelines.extract import extract as extract_article
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--json", "as_json", is_flag=True, help="Print every field as JSON, not just text.")
+@click.option("--encoding", help="Character encoding of FILE (default: detect).")
+@click.option("--prune", multiple=True, help="CSS or XPath selector to remove first; repeatable.")
+@click.option("--phrase", multiple=True, help="Drop paragraphs containing this text; repeatable.")
+def extract(
+    file: Path,
+    url: str,
+    as_json: bool,
+    encoding: str | None,
+    prune: tuple[str, ...],
+    phrase: tuple[str, ...],
+) -> None:
+    """Extract the article in FILE: title, clean text and what each cleaning layer removed."""
+    result = extract_article(file.read_bytes(), url, prune=prune, phrases=phrase, encoding=encoding)
+    if result is None:
+        raise click.ClickException(f"no article text found in {file}")
+    if as_json:
+        click.echo(json.dumps(_as_dict(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text)
+
+
+def _as_dict(result: ExtractedArticle) -> dict[str, Any]:
+    fields = asdict(result)
+    for name in ("published", "updated"):
+        fields[name] = fields[name].isoformat() if fields[name] else None
+    fields["author"] = result.author
+    return fields

@@ -1,0 +1,51 @@
+"""`mediamon run`: the built-in scheduler, in the foreground."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from mediamon.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
+
+QUIET_LIBRARIES = ("apscheduler.executors", "alembic")
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_dir",
+    envvar=CONFIG_ENV,
+    type=click.Path(file_okay=False),
+    help=f"Config directory holding outlets.yaml, topics.yaml, settings.yaml "
+    f"[env {CONFIG_ENV}; default ./config]. Watched for changes while running.",
+)
+@click.option(
+    "--database-url",
+    envvar=DATABASE_URL_ENV,
+    help=f"Database URL, overriding settings.yaml [env {DATABASE_URL_ENV}]; the job store, "
+    "the run history and the articles all live there.",
+)
+def run(config_dir: str | None, database_url: str | None) -> None:
+    """Run the scheduler until stopped: a crawl job per outlet schedule, and the digest.
+
+    Each crawl runs in its own process within scheduler.crawl_time_limit; every run is recorded
+    (see `mediamon status`). SIGTERM or Ctrl-C stops it cleanly, SIGHUP reloads the config (so
+    does editing the files); an invalid new config is logged and the running one kept.
+    """
+    import scheduler
+
+    _log_progress()
+    try:
+        scheduler.run(config_dir, database_url)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _log_progress() -> None:
+    """A daemon's log should say what it does: INFO for mediamon, unless -v asked for more."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+        for name in QUIET_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.WARNING)

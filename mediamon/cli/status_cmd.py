@@ -1,0 +1,57 @@
+"""`mediamon status`: what the scheduler did, will do next, and what looks unhealthy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from mediamon.cli.common import config_options
+from mediamon.context import Context
+
+
+@click.command()
+@click.option(
+    "--failures",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many recent failed runs to list.",
+)
+@config_options
+def status(ctx: Context, failures: int) -> None:
+    """Show each scheduled job's last and next run, recent failed runs, and the health alerts
+    holding now (silent outlets, failing feeds, suspiciously short texts)."""
+    from mediamon.status import gather_status
+
+    report = gather_status(ctx.engine, ctx.config, failures)
+    zone = ctx.config.settings.zone
+    click.echo(f"jobs (times in {zone.key}):")
+    if not report.scheduler_seen:
+        click.echo("  the scheduler has not run on this database yet; start it with `mediamon run`")
+    for job in report.jobs:
+        click.echo(f"  {job.spec.id}  [{job.spec.name}]")
+        click.echo(f"      last: {_last(job.last_run, zone)}")
+        click.echo(f"      next: {_when(job.next_run, zone) if job.next_run else 'not scheduled'}")
+    click.echo("recent failures:" if report.failures else "recent failures: none")
+    for run in report.failures:
+        first_error = f": {run.errors[0]}" if run.errors else ""
+        click.echo(f"  {_when(run.started_at, zone)}  {run.job}  {run.outcome}{first_error}")
+    click.echo("alerts:" if report.alerts else "alerts: none")
+    for alert in report.alerts:
+        click.echo(f"  [{alert.kind}] {alert.message}")
+
+
+def _last(run: object, zone: ZoneInfo) -> str:
+    from mediamon.db import Run
+
+    if not isinstance(run, Run):
+        return "never"
+    stored = (run.counts or {}).get("mediamon/store/stored")
+    detail = f", {stored} new articles" if stored is not None else ""
+    return f"{_when(run.started_at, zone)} {run.outcome}{detail}"
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,24 @@
+"""Run mediamon unattended: crawl jobs from the outlets' cron schedules, plus the daily digest.
+
+    python scheduler.py --config config        # the same as `mediamon run --config config`
+
+The scheduler lives in mediamon.scheduling; this file is the entry point the project's layout
+promises. Stop it with SIGTERM or Ctrl-C; reload its configuration with SIGHUP.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def run(config_dir: str | None = None, database_url: str | None = None) -> None:
+    """Run the scheduler in the foreground until SIGTERM or SIGINT."""
+    from mediamon.scheduling import run_scheduler
+
+    run_scheduler(config_dir, database_url)
+
+
+if __name__ == "__main__":
+    from mediamon.cli import main
+
+    sys.exit(main(["run", *sys.argv[1:]]))

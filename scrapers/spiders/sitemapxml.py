@@ -1,0 +1,89 @@
+"""Reading sitemap XML safely: gzip with a size cap, no entities, no network, news tags."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from scrapers.spiders.entries import FeedEntry
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, recover=False, huge_tree=False, remove_comments=True
+)
+
+
+class MalformedSitemap(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ChildSitemap:
+    url: str
+    lastmod: datetime | None
+
+
+@dataclass
+class SitemapDocument:
+    kind: str
+    children: list[ChildSitemap] = field(default_factory=list)
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+def read_sitemap(body: bytes, max_bytes: int) -> SitemapDocument:
+    xml = gunzip_capped(body, max_bytes) if body.startswith(GZIP_MAGIC) else body
+    try:
+        root = etree.fromstring(xml, PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedSitemap(f"not well-formed XML: {exc}") from exc
+    kind = etree.QName(root).localname
+    if kind == "sitemapindex":
+        children = [ChildSitemap(_text(e, "loc"), _date(_text(e, "lastmod"))) for e in root]
+        return SitemapDocument("index", children=[c for c in children if c.url])
+    if kind == "urlset":
+        entries = [_entry(element) for element in root]
+        return SitemapDocument("urlset", entries=[e for e in entries if e.link])
+    raise MalformedSitemap(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
+
+
+def gunzip_capped(body: bytes, max_bytes: int) -> bytes:
+    """Decompress, refusing to inflate past ``max_bytes`` (a decompression bomb)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, max_bytes + 1)
+    except zlib.error as exc:
+        raise MalformedSitemap(f"broken gzip: {exc}") from exc
+    if len(data) > max_bytes:
+        raise MalformedSitemap(f"inflates past {max_bytes} bytes (decompression bomb)")
+    return data
+
+
+def _entry(element: etree._Element) -> FeedEntry:
+    news = _child(element, "news")
+    title = _text(news, "title") if news is not None else ""
+    published = _date(_text(news, "publication_date")) if news is not None else None
+    lastmod = _date(_text(element, "lastmod"))
+    return FeedEntry(_text(element, "loc"), title or None, published or lastmod)
+
+
+def _child(element: etree._Element, localname: str) -> etree._Element | None:
+    """A direct child by local name, whatever namespace the sitemap declared."""
+    return next((c for c in element if etree.QName(c).localname == localname), None)
+
+
+def _text(element: etree._Element, localname: str) -> str:
+    found = _child(element, localname)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

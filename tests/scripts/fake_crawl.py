@@ -1,0 +1,55 @@
+"""A stand-in for `mediamon crawl` in the scheduler tests, run by the real scheduler code path
+through ``scheduler.crawl_command``. It records its run as the real crawl does, then behaves as
+its (first) outlet id says: ok, slow, crash, hang, hog, graceful, stubborn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from types import FrameType
+
+from mediamon.db import open_database
+from mediamon.runs import finish_run, start_run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config")
+    parser.add_argument("--outlet", action="append", default=[])
+    outlets = parser.parse_args().outlet
+    engine = open_database(os.environ["MEDIAMON_DATABASE_URL"])
+    run_id = start_run(engine, f"crawl:feeds:{','.join(outlets)}")
+    behave(outlets[0].split("-")[0], lambda outcome: finish_run(engine, run_id, outcome, {}, []))
+
+
+def behave(kind: str, finish: object) -> None:
+    assert callable(finish)
+    if kind == "slow":
+        time.sleep(1.5)
+    elif kind == "crash":
+        raise RuntimeError("the fake crawl crashed on purpose")
+    elif kind == "hang":
+        time.sleep(3600)
+    elif kind == "hog":
+        print(len(bytearray(8 * 1024**3)))
+    elif kind in ("graceful", "stubborn"):
+        wait_for_sigterm(finish, ignore=kind == "stubborn")
+    finish("ok")
+
+
+def wait_for_sigterm(finish: object, ignore: bool) -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        assert callable(finish)
+        finish("shutdown")  # what Scrapy's RunRecorder records on SIGTERM
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore else stop)
+    print("waiting for SIGTERM", flush=True)
+    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

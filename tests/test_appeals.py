@@ -1,0 +1,133 @@
+"""The appeal detector on its own and inside extraction: appeals go, journalism stays."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipelines.appeals import classify, find_appeals
+from pipelines.extract import extract
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+MULTILINGUAL: dict[str, Any] = yaml.safe_load(
+    (FIXTURES / "multilingual_appeals.yaml").read_text(encoding="utf-8")
+)
+JOURNALISM: dict[str, Any] = yaml.safe_load(
+    (FIXTURES / "journalism_about_appeals.yaml").read_text(encoding="utf-8")
+)
+
+
+def news_page(title: str, paragraphs: list[str], lang: str | None = "en") -> str:
+    """A plain article page; every paragraph sits in the article body, as in-article boxes do."""
+    lang_attribute = f' lang="{lang}"' if lang else ""
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html{lang_attribute}><head><title>{escape(title)}</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>{escape(title)}</h1><div class='body'>{body}</div></article>"
+        "<footer><a href='/about'>About us</a></footer></body></html>"
+    )
+
+
+def interleave(body: list[str], appeals: list[str]) -> list[str]:
+    """Appeals between and after the body paragraphs, where sites put their boxes."""
+    middle = len(body) // 2
+    return [*body[:middle], *appeals[:2], *body[middle:], *appeals[2:]]
+
+
+@pytest.mark.parametrize("language", sorted(MULTILINGUAL))
+def test_each_appeal_is_classified_on_its_own(language: str) -> None:
+    for appeal in MULTILINGUAL[language]["appeals"]:
+        assert classify(appeal) is not None, appeal
+
+
+@pytest.mark.parametrize("language", sorted(MULTILINGUAL))
+def test_news_paragraphs_are_not_classified_as_appeals(language: str) -> None:
+    for paragraph in MULTILINGUAL[language]["body"]:
+        assert classify(paragraph) is None, paragraph
+
+
+@pytest.mark.parametrize("language", sorted(MULTILINGUAL))
+def test_extraction_drops_appeals_and_keeps_the_story(language: str) -> None:
+    story = MULTILINGUAL[language]
+    html = news_page("Headline", interleave(story["body"], story["appeals"]), lang=language)
+    result = extract(html, f"https://news.example/{language}/story")
+    assert result is not None
+    assert result.paragraphs == story["body"]
+    assert not any(appeal in result.text for appeal in story["appeals"])
+    # what the page's own layout did not already hide, the appeal layer took and recorded
+    assert set(result.removed["appeal"]) <= set(story["appeals"])
+
+
+@pytest.mark.parametrize("story", sorted(JOURNALISM))
+def test_journalism_about_donations_newsletters_and_prices_is_kept(story: str) -> None:
+    fixture = JOURNALISM[story]
+    result = extract(news_page(fixture["title"], fixture["body"]), "https://news.example/a")
+    assert result is not None
+    assert result.paragraphs == fixture["body"]
+    assert "appeal" not in result.removed
+
+
+def test_a_dear_readers_letter_goes_as_a_whole_up_to_its_last_ask() -> None:
+    paragraphs = [
+        "The court adjourned the hearing until next month, the defence said.",
+        "Dear readers,",
+        "Independent reporting from the region has become dangerous and expensive.",
+        "Our correspondents work under constant pressure from the authorities.",
+        "If you value this work, please support us with a monthly contribution.",
+        "Once",
+        "Monthly",
+        "Continue",
+    ]
+    assert find_appeals(paragraphs).appeal_indexes == set(range(1, 8))
+
+
+def test_a_support_headline_takes_the_outlets_own_voice_up_to_the_ask() -> None:
+    paragraphs = [
+        "Residents of Graivoron were evacuated overnight, the governor said.",
+        "Поддержите нас",
+        "Нас признали «нежелательной организацией», и без поддержки читателей нам не выжить.",
+        "Мы не берем денег у государства. Нашу работу оплачивают читатели — такие же, как вы.",
+        "Если можете, оформите ежемесячное пожертвование.",
+        "The evacuation was expected to last several days.",
+    ]
+    assert find_appeals(paragraphs).appeal_indexes == {1, 2, 3, 4}
+
+
+def test_a_support_headline_never_takes_the_story_after_it() -> None:
+    paragraphs = [
+        "Support us",
+        "Ukrainian officials said our forces had nothing to do with the raid.",
+        "Shelling continued in the border villages on Tuesday.",
+        "Please support our journalism with a monthly donation.",
+    ]
+    assert find_appeals(paragraphs).appeal_indexes == {0, 3}
+
+
+def test_an_opener_without_any_ask_is_not_removed() -> None:
+    paragraphs = ["Dear readers,", "the letter began, and went on to list the mayor's grievances."]
+    assert find_appeals(paragraphs).appeal_indexes == set()
+
+
+def test_quoted_appeals_in_reporting_are_kept() -> None:
+    assert classify('"Please donate now, we need your help," the charity\'s director said.') is None
+
+
+def test_long_paragraph_with_one_stray_phrase_is_kept() -> None:
+    paragraph = (
+        "The ministry said it would support our farmers with subsidies, but the opposition "
+        "called the plan inadequate and warned that the drought would cut yields by a third, "
+        "raising bread prices across the region for the second year in a row, while "
+        "exporters complained that new quotas would make their contracts impossible to meet."
+    )
+    assert classify(paragraph) is None
+
+
+def test_paywall_notice_is_flagged() -> None:
+    scan = find_appeals(["Short intro.", "To read the full story, subscribe for $1 a week."])
+    assert scan.paywall_seen
+    assert scan.appeal_indexes == {1}

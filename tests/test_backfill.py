@@ -1,0 +1,87 @@
+"""Backfill of a past window through sitemaps and archives, interrupted and resumed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediamon.db import ArticleRow, open_database
+from tests.support import PROJECT_CONFIG, run_mediamon
+
+SINCE, UNTIL = date(2023, 5, 22), date(2023, 5, 26)
+EVENING_PARAGRAPHS = (
+    "Evening trains from Moscow to the southern regions ran half empty on Wednesday, conductors "
+    "said, as travellers postponed trips to the border areas until the situation became clearer.",
+    "Railway officials declined to comment on the figures, saying only that the timetable for "
+    "the coming week would stay unchanged and that refunds were available at every ticket office.",
+    "Several passengers interviewed at Kursky station said they had relatives near the border and "
+    "had been trying to reach them by phone since the morning, with mixed success so far.",
+)
+
+
+def in_window(world: Any) -> set[str]:
+    return {a.url for a in world.articles if SINCE <= a.published.astimezone(UTC).date() <= UNTIL}
+
+
+def stored(database_url: str) -> set[str]:
+    with Session(open_database(database_url)) as session:
+        return set(session.scalars(select(ArticleRow.url)))
+
+
+def backfill(config: Path, database_url: str, *extra: str) -> str:
+    window = ("--since", SINCE.isoformat(), "--until", UNTIL.isoformat())
+    args = ("backfill", *window, "--config", str(config), "--database-url", database_url)
+    return run_mediamon(*args, *extra).stdout
+
+
+def test_backfill_interrupted_then_resumed_stores_exactly_the_window(
+    world: Any, tmp_path: Path
+) -> None:
+    config = world.write_config(tmp_path / "c", PROJECT_CONFIG / "topics.yaml", discovery=True)
+    database_url = f"sqlite:///{tmp_path}/b.sqlite"
+    world.clear_requests()
+    first = backfill(config, database_url, "--limit", "3")
+    after_interruption = stored(database_url)
+    first_requests = {r.url for r in world.requests}
+    world.clear_requests()
+    second = backfill(config, database_url)
+    assert 0 < len(after_interruption) < len(in_window(world)), first
+    assert stored(database_url) == in_window(world), second
+    assert not after_interruption & {r.url for r in world.requests}, "stored pages fetched again"
+    assert "already stored" in second and first_requests
+
+
+def test_archives_alone_find_the_window_and_follow_pagination(world: Any, tmp_path: Path) -> None:
+    import yaml
+
+    config = world.write_config(tmp_path / "c", PROJECT_CONFIG / "topics.yaml", discovery=True)
+    document = yaml.safe_load((config / "outlets.yaml").read_text())
+    for outlet in document["outlets"]:
+        outlet.pop("sitemaps")
+    (config / "outlets.yaml").write_text(yaml.safe_dump(document, allow_unicode=True))
+    world.site(world.outlets[0].id).update_routes({"/robots.txt": lambda _: _not_found()})
+    second_that_day = datetime(2023, 5, 24, 20, 0, tzinfo=UTC)
+    world.add_article(
+        world.outlets[0].id,
+        title="Evening update",
+        paragraphs=EVENING_PARAGRAPHS,
+        published=second_that_day,
+        slug="evening-update",
+    )
+    database_url = f"sqlite:///{tmp_path}/a.sqlite"
+    world.clear_requests()
+    backfill(config, database_url, "--outlet", world.outlets[0].id)
+    wanted = {u for u in in_window(world) if u.startswith(world.outlets[0].base_url)}
+    assert stored(database_url) == wanted
+    assert any("page=2" in r.url for r in world.requests)
+    assert not [r.url for r in world.requests if r.path in {"/contribute", "/about"}]
+
+
+def _not_found() -> Any:
+    from mediamon.world.server import Response
+
+    return Response(404, b"")

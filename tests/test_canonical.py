@@ -1,0 +1,62 @@
+"""Canonical URLs: every variant of an article's address comes down to one."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.canonical import canonicalize
+
+CANONICAL = "https://news.example.com/2023/05/22/belgorod-raid"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        CANONICAL,
+        "https://news.example.com/2023/05/22/belgorod-raid/",
+        "HTTPS://News.Example.COM/2023/05/22/belgorod-raid",
+        "https://news.example.com:443/2023/05/22/belgorod-raid",
+        "https://news.example.com/2023/05/22/belgorod-raid#comments",
+        "https://news.example.com/2023/05/22/belgorod-raid?utm_source=tg&utm_medium=social",
+        "https://news.example.com/2023/05/22/belgorod-raid?fbclid=IwAR0abc",
+        "https://news.example.com/2023/05/22/belgorod-raid?gclid=x&yclid=y&mc_cid=z&mc_eid=w",
+        "https://news.example.com/2023/05/22/belgorod-raid?amp",
+        "https://news.example.com/2023/05/22/belgorod-raid?amp=1",
+        "https://news.example.com/2023/05/22/belgorod-raid?outputType=amp",
+        "https://news.example.com/2023/05/22/belgorod-raid/amp/",
+        "https://news.example.com/amp/2023/05/22/belgorod-raid",
+        "https://news.example.com/2023/05/22/belgorod-raid.amp",
+        "https://amp.news.example.com/2023/05/22/belgorod-raid",
+        "https://m.news.example.com/2023/05/22/belgorod-raid/?utm_campaign=x#top",
+        "  https://news.example.com/2023/05/22/belgorod-raid  ",
+    ],
+)
+def test_variants_share_one_canonical_url(variant: str) -> None:
+    assert canonicalize(variant) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://example.com:80/a/", "http://example.com/a"),
+        ("http://example.com:8080/a", "http://example.com:8080/a"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com/news?id=7&page=2", "https://example.com/news?id=7&page=2"),
+        ("https://example.com/news?page=2&id=7", "https://example.com/news?id=7&page=2"),
+        ("https://example.com/news?id=7&utm_source=rss", "https://example.com/news?id=7"),
+        ("https://example.com/news?view=gallery", "https://example.com/news?view=gallery"),
+        ("https://example.com/example/ample", "https://example.com/example/ample"),
+        ("https://m.example.com/a", "https://example.com/a"),
+        ("https://m.com/a", "https://m.com/a"),
+        ("https://mtv.example.com/a", "https://mtv.example.com/a"),
+        ("https://example.com/Путь/статья", "https://example.com/Путь/статья"),
+        ("mailto:desk@example.com", "mailto:desk@example.com"),
+    ],
+)
+def test_what_identifies_an_article_is_kept(url: str, expected: str) -> None:
+    assert canonicalize(url) == expected
+
+
+def test_canonicalising_twice_changes_nothing() -> None:
+    once = canonicalize("https://M.Example.com:443/amp/a/b/?utm_source=x&b=2&a=1#f")
+    assert canonicalize(once) == once == "https://example.com/a/b?a=1&b=2"
