@@ -6,6 +6,7 @@ it again; a spider none of the selected outlets has sources for is not started a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,6 +69,10 @@ def _run_in_order(settings: Settings, names: list[str], arguments: dict[str, Any
     from scrapy.utils.log import configure_logging
     from twisted.internet import defer, reactor
 
+    # Scrapy owns logging during a crawl, at the crawl's LOG_LEVEL; a handler installed
+    # earlier (the CLI's) would print every record Scrapy's NOTSET root lets through.
+    for handler in list(logging.root.handlers):
+        logging.root.removeHandler(handler)
     configure_logging(settings)
     runner = CrawlerRunner(settings)
     crawlers = [runner.create_crawler(name) for name in names]

@@ -16,17 +16,19 @@ class DemoResult:
     workdir: Path
     database: Path
     digest: Path
+    digest_html: Path
     stats: dict[str, Any]
 
 
 def run_demo(workdir: Path, config_dir: str | None = None) -> DemoResult:
-    """Crawl the outlet world into ``workdir``/mediamon.sqlite and write ``workdir``/digest.md.
+    """Crawl the outlet world into ``workdir``/mediamon.sqlite; write digest.md and digest.html.
 
     The topics come from the project's config directory when it has a topics.yaml.
     """
     from mediamon.crawl import run_crawl
     from mediamon.world import OutletWorld
     from pipelines.digest import build_digest, day_window, render_markdown
+    from pipelines.digest_render import render_html
 
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "mediamon.sqlite"
@@ -39,6 +41,8 @@ def run_demo(workdir: Path, config_dir: str | None = None) -> DemoResult:
     zone = context.config.settings.zone
     start = day_window(min(dates).astimezone(zone).date(), zone)[0]
     end = day_window(max(dates).astimezone(zone).date(), zone)[0] + timedelta(days=1)
-    digest = workdir / "digest.md"
-    digest.write_text(render_markdown(build_digest(context.engine, context.config, start, end)))
-    return DemoResult(workdir, database, digest, stats)
+    built = build_digest(context.engine, context.config, start, end)
+    digest, digest_html = workdir / "digest.md", workdir / "digest.html"
+    digest.write_text(render_markdown(built), encoding="utf-8")
+    digest_html.write_text(render_html(built), encoding="utf-8")
+    return DemoResult(workdir, database, digest, digest_html, stats)

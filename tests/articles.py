@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -44,7 +45,7 @@ class Pipelines:
     """The pipelines after extraction, in crawl order, without a crawler."""
 
     def __init__(self, engine: Engine, topics: TopicsPipeline | None = None) -> None:
-        self.stages = [
+        self.stages: list[Any] = [
             DedupPipeline(engine),
             *([topics] if topics else []),
             StorePipeline(engine),
