@@ -28,7 +28,12 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from mediamon.db import upgrade
-from pipelines.near_duplicates import find_copies, index_signature, signature_of
+from pipelines.near_duplicates import (
+    TextSignature,
+    find_copies,
+    index_signature,
+    signature_of,
+)
 
 SEED = 20230522
 VOCABULARY = 30_000
@@ -155,11 +160,15 @@ class Bench:
     def query_ms(self, probes: list[Sample]) -> float:
         self.session.commit()
         signatures = [signature_of(probe.text) for probe in probes]
+        self._query_all(signatures)  # warm the page cache: both sizes are measured warm
         started = time.perf_counter()
+        self._query_all(signatures)
+        return (time.perf_counter() - started) * 1000 / len(probes)
+
+    def _query_all(self, signatures: list[TextSignature | None]) -> None:
         for signature in signatures:
             assert signature is not None
             find_copies(self.session, signature)
-        return (time.perf_counter() - started) * 1000 / len(probes)
 
 
 def run(count: int, database: Path) -> dict[str, float]:

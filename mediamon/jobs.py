@@ -16,7 +16,7 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -68,15 +68,16 @@ def crawl_job(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
 
 
 def digest_job(config_dir: str, database_url: str) -> str:
-    """Write the digest in each configured format (e-mailing it once when e-mail is set)."""
+    """Write the digest of the previous day (the morning read) in each configured format,
+    e-mailing it once when e-mail is set."""
     config = active_config(config_dir, database_url)
     engine = engine_for(database_url)
     settings = config.settings
     limits = Limits(settings.scheduler.digest_time_limit, None, settings.scheduler.stop_grace)
-    today = datetime.now(settings.zone).date()
+    yesterday = datetime.now(settings.zone).date() - timedelta(days=1)
     outcomes = [
         _run_recorded(engine, database_url, command, [DIGEST_JOB], limits)
-        for command in digest_commands(config, today.isoformat())
+        for command in digest_commands(config, yesterday.isoformat())
     ]
     return next((outcome for outcome in outcomes if outcome != "ok"), "ok")
 
@@ -100,13 +101,13 @@ def crawl_limits(settings: SchedulerSettings) -> Limits:
 
 
 def digest_commands(config: Config, day: str) -> list[list[str]]:
-    """One ``mediamon digest`` per format, writing ``<output_dir>/digest-<day>.<ext>``."""
+    """One ``mediamon digest --date day`` per format, writing ``<output_dir>/digest-<day>.<ext>``."""
     digest = config.settings.digest
     base = [sys.executable, "-m", "mediamon", "digest", "--config", str(config.directory)]
     commands = []
     for output_format in digest.formats:
         out = Path(digest.output_dir) / f"digest-{day}.{DIGEST_EXTENSIONS[output_format]}"
-        commands.append([*base, "--format", output_format, "--out", str(out)])
+        commands.append([*base, "--date", day, "--format", output_format, "--out", str(out)])
     if digest.email is not None and digest.email.recipients and commands:
         commands[0].append("--email")
     return commands

@@ -38,6 +38,11 @@ def recent_runs(engine: Engine, limit: int = 20) -> list[Run]:
         return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
 
 
+# What a child records when it could not finish (Scrapy says 'shutdown' after a SIGTERM): the
+# scheduler knows better why. A run the child finished otherwise keeps its own outcome.
+SUPERSEDED_OUTCOMES = ("running", "shutdown")
+
+
 def last_run_id(engine: Engine) -> int:
     """The id of the newest run recorded so far (0 when none): later runs have larger ids."""
     with Session(engine) as session:
@@ -55,9 +60,9 @@ def settle_child_runs(
     """Close the record of a run a child process made (or should have made) after ``after_id``.
 
     ``verdict`` None means the child exited cleanly and its own record stands. Otherwise (e.g.
-    'crashed', 'timeout') the verdict replaces whatever the child recorded, because a child
-    stopped at its time limit reports only a Scrapy 'shutdown', and a crashed one may have left
-    its run 'running'. A child that recorded nothing gets a run under ``jobs[0]``.
+    'crashed', 'timeout') the verdict replaces an outcome in :data:`SUPERSEDED_OUTCOMES` and is
+    added to the errors of any other. A child that recorded nothing gets a run under
+    ``jobs[0]``.
     """
     with Session(engine, expire_on_commit=False) as session, session.begin():
         query = select(Run).where(Run.id > after_id, Run.job.in_(list(jobs))).order_by(Run.id)
@@ -80,7 +85,8 @@ def _unrecorded_run(session: Session, job: str, verdict: str | None, started_at:
 def _apply_verdict(run: Run, verdict: str | None, errors: list[str]) -> None:
     if verdict is None and run.outcome != "running":
         return
-    run.outcome = verdict or "unfinished"
+    if run.outcome in SUPERSEDED_OUTCOMES:
+        run.outcome = verdict or "unfinished"
     run.errors = [*(run.errors or []), *errors]
     if run.finished_at is None:
         run.finished_at = utcnow()

@@ -20,7 +20,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from apscheduler.events import EVENT_SCHEDULER_START, SchedulerEvent
+from apscheduler.events import (
+    EVENT_JOB_SUBMITTED,
+    EVENT_SCHEDULER_START,
+    JobSubmissionEvent,
+    SchedulerEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
@@ -30,6 +35,7 @@ from sqlalchemy import Engine
 
 from mediamon.config import Config, resolve_config_dir
 from mediamon.cron import cron_trigger
+from mediamon.db import utcnow
 from mediamon.jobs import DIGEST_JOB, activate, crawl_job, digest_job, engine_for
 from mediamon.reload import ConfigWatcher
 from mediamon.supervise import CHILDREN
@@ -118,6 +124,13 @@ def build_scheduler(engine: Engine, config: Config) -> tuple[BlockingScheduler, 
     return scheduler, executor
 
 
+def log_submission(event: JobSubmissionEvent) -> None:
+    """Say which due time a run is for: after downtime, the one catch-up run is visible."""
+    due = event.scheduled_run_times[-1]
+    late = (utcnow() - due).total_seconds()
+    logger.info("job %s: run due at %s (%.1fs late)", event.job_id, due.isoformat(), late)
+
+
 class SchedulerRunner:
     """Runs the scheduler in the foreground until a signal stops it."""
 
@@ -134,6 +147,7 @@ class SchedulerRunner:
         """Block until SIGTERM/SIGINT; then stop running children and wait for their jobs."""
         self.watcher.apply = self.apply
         self.scheduler.add_listener(self._on_start, EVENT_SCHEDULER_START)
+        self.scheduler.add_listener(log_submission, EVENT_JOB_SUBMITTED)
         self._install_signal_handlers()
         logger.info(
             "scheduler starting: config %s, database %s", self.source_dir, self.database_url

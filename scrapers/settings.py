@@ -36,6 +36,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # 429/503 before Scrapy's RetryMiddleware (550) would retry it at once.
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.hostile.HostileRequestGuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.robots.SharedRobotsTxtMiddleware": 100,
     "scrapers.middlewares.OutletDomainGuardMiddleware": 50,
     "scrapers.retry_after.RetryAfterMiddleware": 555,
     "scrapers.middlewares.ConditionalGetMiddleware": 560,
@@ -47,7 +49,9 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "scrapers.throttle.OutletAutoThrottle": 0,
     "scrapers.extensions.RunRecorder": 100,
+    "scrapers.progress.CrawlProgress": 200,
 }
+MEDIAMON_PROGRESS_INTERVAL = 30  # seconds between progress lines of a long crawl; 0 turns off
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

@@ -41,3 +41,15 @@ def webhook() -> Iterator[Any]:
 
     with webhook_receiver() as server:
         yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each kind: a SQLite file, and one on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/mediamon.sqlite"
+        return
+    from tests.support import temporary_postgres_database
+
+    with temporary_postgres_database() as url:
+        yield url

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,3 +30,29 @@ def run_mediamon(
     if check and result.returncode != 0:
         raise AssertionError(f"mediamon {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+POSTGRES_SERVER = os.environ.get("MEDIAMON_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+
+
+@contextlib.contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """A new database on the test PostgreSQL server, dropped afterwards.
+
+    A server that does not answer fails the test: CI requires PostgreSQL, it never skips it.
+    """
+    import psycopg
+
+    name = f"mediamon_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise AssertionError(
+            f"PostgreSQL is required at {POSTGRES_SERVER} (set MEDIAMON_TEST_POSTGRES): {exc}"
+        ) from exc
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{POSTGRES_SERVER}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

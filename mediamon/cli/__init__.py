@@ -22,6 +22,7 @@ COMMANDS = {
     "stories": "mediamon.cli.stories_cmd:stories",
     "topics": "mediamon.cli.topics_cmd:topics",
     "versions": "mediamon.cli.versions_cmd:versions",
+    "outlets": "mediamon.cli.outlets_cmd:outlets",
     "run": "mediamon.cli.run_cmd:run",
     "status": "mediamon.cli.status_cmd:status",
     "extract": "mediamon.cli.extract_cmd:extract",

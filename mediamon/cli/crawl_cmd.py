@@ -21,6 +21,12 @@ from mediamon.crawl import SPIDERS
     help="Which spider to run (repeatable) [default: all].",
 )
 @click.option(
+    "--due-only",
+    is_flag=True,
+    help="Poll only the feeds whose next poll time has come (adapted to each feed's publishing "
+    "rate, later after failures or a server's Retry-After); the others are skipped.",
+)
+@click.option(
     "--log-level",
     default="WARNING",
     show_default=True,
@@ -28,10 +34,14 @@ from mediamon.crawl import SPIDERS
     help="Scrapy log level.",
 )
 @config_options
-def crawl(ctx: Context, outlets: tuple[str, ...], spiders: tuple[str, ...], log_level: str) -> None:
-    """Crawl the outlets' feeds once: fetch new articles, extract, tag and store them.
+def crawl(
+    ctx: Context, outlets: tuple[str, ...], spiders: tuple[str, ...], due_only: bool, log_level: str
+) -> None:
+    """Crawl the outlets' feeds, sitemaps and sections once: fetch new articles, extract, tag
+    and store them.
 
-    Run it from cron for scheduled polling, or use `mediamon run` for the built-in scheduler.
+    Every feed is polled unless --due-only is given. Run it from cron for scheduled polling
+    (with --due-only, as often as the shortest poll interval), or use `mediamon run`.
     """
     from mediamon.crawl import run_crawl
 
@@ -43,23 +53,52 @@ def crawl(ctx: Context, outlets: tuple[str, ...], spiders: tuple[str, ...], log_
     click.echo(
         f"crawling {', '.join(outlets) or 'all outlets'} into {ctx.config.settings.database_url}"
     )
-    results = run_crawl(ctx, spiders or SPIDERS, outlets, log_level)
+    arguments = {"due_only": "1"} if due_only else None
+    results = run_crawl(ctx, spiders or SPIDERS, outlets, log_level, spider_args=arguments)
     for name, stats in results.items():
         click.echo(summarise(name, stats))
 
 
 def summarise(spider: str, stats: dict[str, Any]) -> str:
-    per_outlet = {
-        key.rsplit("/", 1)[1]: value
-        for key, value in stats.items()
-        if key.startswith("mediamon/store/outlet/")
-    }
-    lines = [
-        f"{spider}: {stats.get('mediamon/store/stored', 0)} new articles stored, "
-        f"{stats.get('mediamon/feeds/not_modified', 0)} feeds unchanged, "
-        f"{stats.get('mediamon/feeds/failed', 0)} feeds failed, "
-        f"{stats.get('mediamon/articles/failed', 0)} articles failed "
-        f"(finished: {stats.get('finish_reason', 'unknown')})"
-    ]
-    lines += [f"  {outlet}: {count}" for outlet, count in sorted(per_outlet.items())]
+    """The spider's own figures, then the new articles per outlet."""
+    figures = [f"{stats.get('mediamon/store/stored', 0)} new articles stored"]
+    figures += [f"{stats.get(key, 0)} {label}" for key, label in SPIDER_FIGURES.get(spider, ())]
+    if spider == "sitemaps":
+        figures.insert(1, f"{sitemaps_read(stats)} sitemaps read")
+    lines = [f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"]
+    lines += [f"  {outlet}: {count}" for outlet, count in sorted(stored_per_outlet(stats).items())]
     return "\n".join(lines)
+
+
+SPIDER_FIGURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "feeds": (
+        ("mediamon/feeds/parsed", "feeds changed"),
+        ("mediamon/feeds/not_modified", "feeds unchanged"),
+        ("mediamon/feeds/not_due", "feeds not due"),
+        ("mediamon/feeds/failed", "feeds failed"),
+        ("mediamon/articles/failed", "articles failed"),
+    ),
+    "sitemaps": (
+        ("mediamon/collect/listed", "articles listed"),
+        ("mediamon/articles/already_stored", "already stored"),
+        ("mediamon/collect/failed", "failed"),
+    ),
+    "sections": (
+        ("mediamon/sections/pages", "pages read"),
+        ("mediamon/collect/listed", "articles listed"),
+        ("mediamon/articles/already_stored", "already stored"),
+        ("mediamon/collect/failed", "failed"),
+    ),
+}
+SITEMAP_KINDS = ("mediamon/sitemaps/index", "mediamon/sitemaps/urlset")
+
+
+def sitemaps_read(stats: dict[str, Any]) -> int:
+    return sum(int(stats.get(key, 0)) for key in SITEMAP_KINDS)
+
+
+def stored_per_outlet(stats: dict[str, Any]) -> dict[str, int]:
+    prefix = "mediamon/store/outlet/"
+    return {
+        key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)
+    }

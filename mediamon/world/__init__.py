@@ -18,6 +18,7 @@ from types import TracebackType
 
 from mediamon.world.configfile import write_config
 from mediamon.world.content import default_outlets, default_stories
+from mediamon.world.generated import generated_outlets, generated_stories
 from mediamon.world.model import BELGOROD_TOPIC, Article, OutletSpec, Story
 from mediamon.world.publish import Outlet, publish_initial, publish_new
 from mediamon.world.requestlog import RequestLog, RequestRecord
@@ -59,6 +60,14 @@ class OutletWorld:
         self._log = RequestLog()
         self._servers: list[OutletServer] = []
         self._outlets: list[Outlet] = []
+
+    @classmethod
+    def generated(
+        cls, outlets: int, articles_per_outlet: int, feeds_per_outlet: int = 1
+    ) -> OutletWorld:
+        """A world of ``outlets`` generated English outlets (benchmarks); deterministic."""
+        specs = generated_outlets(outlets, feeds_per_outlet)
+        return cls(specs, generated_stories(specs, articles_per_outlet))
 
     def __enter__(self) -> OutletWorld:
         return self.start()

@@ -2,6 +2,7 @@
 
 scrapy crawl feeds                    # every outlet in config/outlets.yaml
 scrapy crawl feeds -a outlet=meduza-en
+scrapy crawl feeds -a due_only=1      # only feeds whose next poll time has come (the scheduler)
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
 from mediamon.db import utcnow
-from mediamon.feedstate import Validators, record_poll
+from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
 from pipelines.store import stored_urls
 from scrapers.hostile import record_failure
 from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
+from scrapers.retry_after import RETRY_AFTER_META
 from scrapers.spiders.base import OutletSpider
 from scrapers.spiders.entries import FeedEntry
 from scrapers.spiders.jsonfeed import is_json_feed, json_feed_entries
@@ -42,6 +44,7 @@ class FeedPoll:
     status: int
     validators: Validators
     entries: int = 0
+    entry_times: tuple[datetime, ...] = ()
     pending: int = 0
     failed_articles: int = 0
     listed: bool = False
@@ -50,10 +53,25 @@ class FeedPoll:
 class FeedSpider(OutletSpider):
     name = "feeds"
 
+    def __init__(self, outlet: str | None = None, due_only: str = "", **kwargs: Any) -> None:
+        super().__init__(outlet, **kwargs)
+        self.due_only = due_only.lower() in ("1", "true", "yes")
+        # Polls waiting for each article in flight: feeds of one outlet often list the same
+        # article, and Scrapy drops the repeated request without calling back.
+        self.waiting: dict[str, list[FeedPoll]] = {}
+
+    @property
+    def poll_policy(self) -> PollPolicy:
+        return PollPolicy.from_settings(self.context.config.settings.crawling)
+
     async def start(self) -> AsyncIterator[Request]:
-        for outlet in self.outlets:
-            for url in outlet.feeds:
+        feeds = [(outlet, url) for outlet in self.outlets for url in outlet.feeds]
+        due = due_feeds(self.context.engine, [url for _, url in feeds]) if self.due_only else None
+        for outlet, url in feeds:
+            if due is None or url in due:
                 yield self.feed_request(outlet, url)
+            else:
+                self.crawler.stats.inc_value("mediamon/feeds/not_due")
 
     def feed_request(self, outlet: Outlet, url: str) -> Request:
         meta = self.outlet_meta(
@@ -70,13 +88,16 @@ class FeedSpider(OutletSpider):
         outlet = self.outlet(response.meta["outlet_id"])
         if response.status == 304:
             self.crawler.stats.inc_value("mediamon/feeds/not_modified")
-            record_poll(self.context.engine, response.url, outlet.id, 304, None)
+            record_poll(
+                self.context.engine, response.url, outlet.id, 304, None, policy=self.poll_policy
+            )
             return
         entries = self.feed_entries(response, outlet)
         poll = FeedPoll(
             response.meta["feed_url"], outlet.id, response.status, validators_of(response)
         )
         poll.entries = len(entries)
+        poll.entry_times = tuple(entry.published for entry in entries if entry.published)
         yield from self.article_requests(outlet, entries, poll)
         poll.listed = True
         self.finish_poll_if_done(poll)
@@ -113,12 +134,16 @@ class FeedSpider(OutletSpider):
                 logger.info("outlet %s: skipping off-domain entry %s", outlet.id, entry.link)
                 continue
             poll.pending += 1
+            if entry.link in self.waiting:
+                self.waiting[entry.link].append(poll)
+                continue
+            self.waiting[entry.link] = [poll]
             meta = self.outlet_meta(outlet, poll=poll, entry=entry)
             yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         entry: FeedEntry = response.meta["entry"]
-        self.article_done(response.meta["poll"], ok=True)
+        self.article_done(entry.link, ok=True)
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("mediamon/articles/not_html")
             logger.warning(
@@ -146,19 +171,27 @@ class FeedSpider(OutletSpider):
             request.url,
             failure.getErrorMessage(),
         )
-        self.article_done(request.meta["poll"], ok=False)
+        self.article_done(request.meta["entry"].link, ok=False)
 
-    def article_done(self, poll: FeedPoll, ok: bool) -> None:
-        poll.pending -= 1
-        poll.failed_articles += 0 if ok else 1
-        self.finish_poll_if_done(poll)
+    def article_done(self, link: str, ok: bool) -> None:
+        for poll in self.waiting.pop(link, []):
+            poll.pending -= 1
+            poll.failed_articles += 0 if ok else 1
+            self.finish_poll_if_done(poll)
 
     def finish_poll_if_done(self, poll: FeedPoll) -> None:
         if not poll.listed or poll.pending:
             return
         validators = poll.validators if not poll.failed_articles else None
         record_poll(
-            self.context.engine, poll.url, poll.outlet_id, poll.status, validators, poll.entries
+            self.context.engine,
+            poll.url,
+            poll.outlet_id,
+            poll.status,
+            validators,
+            poll.entries,
+            entry_times=poll.entry_times,
+            policy=self.poll_policy,
         )
 
     def feed_failed(self, failure: Failure) -> None:
@@ -173,7 +206,15 @@ class FeedSpider(OutletSpider):
             request.url,
             failure.getErrorMessage(),
         )
-        record_poll(self.context.engine, request.url, request.meta["outlet_id"], status, None)
+        record_poll(
+            self.context.engine,
+            request.url,
+            request.meta["outlet_id"],
+            status,
+            None,
+            retry_after=request.meta.get(RETRY_AFTER_META),
+            policy=self.poll_policy,
+        )
 
 
 def validators_of(response: Response) -> Validators:

@@ -1,0 +1,110 @@
+"""Polling cost: a first poll of 200 feeds, then a second poll with nothing changed.
+
+The outlet world is generated (50 outlets with 4 feeds each by default). Each poll is one
+`python -m mediamon crawl` process, timed from start to exit, so both polls pay the same start-up
+(interpreter, Scrapy, config, database) and the ratio is fair. Requests and bytes come from the
+world's request log (``bytes_sent``: status line, headers and body). The last line printed is a
+JSON object: first_requests, second_requests, first_bytes, second_bytes, bytes_ratio, first_s,
+second_s, time_ratio, articles_refetched.
+
+    .venv/bin/python bench/polling.py [--outlets 50] [--feeds-per-outlet 4] [--articles 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mediamon.world import OutletWorld, RequestRecord
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = {"bytes_ratio": 0.05, "time_ratio": 0.20, "articles_refetched": 0}
+
+
+@dataclass(frozen=True)
+class Poll:
+    seconds: float
+    requests: list[RequestRecord]
+
+    @property
+    def bytes(self) -> int:
+        return sum(record.bytes_sent for record in self.requests)
+
+
+def run_poll(world: OutletWorld, config: Path, database_url: str) -> Poll:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")}
+    command = [sys.executable, "-m", "mediamon", "crawl", "--config", str(config)]
+    command += ["--database-url", database_url, "--spider", "feeds"]
+    world.clear_requests()
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{result.stdout}\n{result.stderr[-3000:]}")
+    print(next((line for line in result.stdout.splitlines() if line.startswith("feeds:")), ""))
+    return Poll(seconds, world.requests)
+
+
+def startup_seconds() -> float:
+    """What a crawl process costs before its first request: imports, config and database."""
+    code = "import mediamon.crawl, scrapers.spiders.feeds, pipelines.extract, pipelines.store"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+    return time.perf_counter() - started
+
+
+def figures(world: OutletWorld, first: Poll, second: Poll) -> dict[str, float | int]:
+    article_urls = {article.url for article in world.articles}
+    return {
+        "first_requests": len(first.requests),
+        "second_requests": len(second.requests),
+        "first_bytes": first.bytes,
+        "second_bytes": second.bytes,
+        "bytes_ratio": round(second.bytes / first.bytes, 4),
+        "first_s": round(first.seconds, 2),
+        "second_s": round(second.seconds, 2),
+        "time_ratio": round(second.seconds / first.seconds, 4),
+        "articles_refetched": sum(1 for r in second.requests if r.url in article_urls),
+    }
+
+
+def report(result: dict[str, float | int], startup: float) -> None:
+    for poll in ("first", "second"):
+        print(
+            f"{poll} poll: {result[f'{poll}_requests']} requests, "
+            f"{result[f'{poll}_bytes']:,} bytes, {result[f'{poll}_s']:.2f} s"
+        )
+    print(f"ratios: bytes {result['bytes_ratio']:.4f}, time {result['time_ratio']:.4f}")
+    print(f"process start-up alone (imports): {startup:.2f} s of each poll's wall time")
+    missed = [key for key, limit in TARGETS.items() if result[key] > limit]
+    print("targets met" if not missed else f"targets MISSED: {', '.join(missed)}")
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outlets", type=int, default=50)
+    parser.add_argument("--feeds-per-outlet", type=int, default=4)
+    parser.add_argument("--articles", type=int, default=12, help="articles per outlet")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        OutletWorld.generated(args.outlets, args.articles, args.feeds_per_outlet) as world,
+    ):
+        database_url = f"sqlite:///{workdir}/polling.sqlite"
+        config = world.write_config(Path(workdir) / "config", database_url=database_url)
+        print(f"{len(world.articles)} articles in {args.outlets * args.feeds_per_outlet} feeds")
+        first = run_poll(world, config, database_url)
+        second = run_poll(world, config, database_url)
+        report(figures(world, first, second), startup_seconds())
+
+
+if __name__ == "__main__":
+    main()
