@@ -101,7 +101,7 @@ def crawl_limits(settings: SchedulerSettings) -> Limits:
 
 
 def digest_commands(config: Config, day: str) -> list[list[str]]:
-    """One ``mediamon digest --date day`` per format, writing ``<output_dir>/digest-<day>.<ext>``."""
+    """One ``mediamon digest --date DAY`` per format, into ``<output_dir>/digest-<day>.<ext>``."""
     digest = config.settings.digest
     base = [sys.executable, "-m", "mediamon", "digest", "--config", str(config.directory)]
     commands = []
