@@ -2,7 +2,8 @@
 
 Used by `mediamon reextract` after prune rules, phrases, the appeal lexicon or the learned
 template lines have changed: a newly learned line also disappears from articles stored before
-it was learned. An article whose extraction comes out the same is not written at all.
+it was learned. An article whose extraction comes out the same is not written at all; one whose
+text changes keeps its previous text as a version, and its near-duplicate signature is renewed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from mediamon.db import ArticleRow, decompress_html
 from pipelines.dedup import content_hash
 from pipelines.extract import ExtractedArticle, extract
 from pipelines.learned import TemplateLines
+from pipelines.near_duplicates import forget_signature, index_signature, signature_of
+from pipelines.versions import keep_current_as_version
 
 BATCH_SIZE = 100
 
@@ -49,7 +52,7 @@ def reextract(
     report = ReextractReport()
     with Session(engine) as session:
         for row in _rows(session, outlet_id, since):
-            _reextract_row(row, rules, report)
+            _reextract_row(session, row, rules, report)
             on_article()
             if report.examined % BATCH_SIZE == 0:
                 session.commit()
@@ -92,7 +95,9 @@ class _OutletRules:
         )
 
 
-def _reextract_row(row: ArticleRow, rules: _OutletRules, report: ReextractReport) -> None:
+def _reextract_row(
+    session: Session, row: ArticleRow, rules: _OutletRules, report: ReextractReport
+) -> None:
     report.examined += 1
     result = rules.extract(row)
     if result is None or not result.text:
@@ -103,9 +108,21 @@ def _reextract_row(row: ArticleRow, rules: _OutletRules, report: ReextractReport
         for name, value in _new_values(row, result).items()
         if getattr(row, name) != value
     }
+    if "text" in changes:
+        keep_current_as_version(session, row)
     for name, value in changes.items():
         setattr(row, name, value)
+    if "text" in changes:
+        _renew_signature(session, row)
     report.changed += bool(changes)
+
+
+def _renew_signature(session: Session, row: ArticleRow) -> None:
+    signature = signature_of(row.text)
+    if signature is None:
+        forget_signature(session, row.id)
+    else:
+        index_signature(session, row.id, signature)
 
 
 def _new_values(row: ArticleRow, result: ExtractedArticle) -> dict[str, Any]:
