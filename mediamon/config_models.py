@@ -283,6 +283,8 @@ class CrawlingSettings(Strict):
     max_response_mb: float = Field(10, gt=0)
     timeout_seconds: float = Field(30, gt=0)
     autothrottle: bool = True
+    # Processes extracting pages during a crawl; None: one per CPU core; 0 or 1: in the crawl.
+    extract_processes: int | None = Field(None, ge=0)
 
     @model_validator(mode="after")
     def _interval_bounds(self) -> CrawlingSettings:
@@ -298,6 +300,10 @@ class SettingsFile(Strict):
     """settings.yaml: storage, time zone, crawling identity, digest."""
 
     database_url: str = "sqlite:///mediamon.sqlite"
+    # Distributed crawling (`mediamon worker`, `mediamon crawl --distributed`): the shared queue,
+    # and the prefix of its keys, so deployments sharing one Redis don't take each other's work.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_namespace: str = Field("mediamon", pattern=r"^[A-Za-z0-9_.-]+$")
     timezone: str = "UTC"
     user_agent: str = "mediamon/0.1 (+https://github.com/mediamon/mediamon)"
     contact: str | None = None
@@ -326,6 +332,15 @@ class SettingsFile(Strict):
             raise ValueError(
                 f"'{value}' is not a supported database URL; use sqlite:///path/to/file.sqlite "
                 "or postgresql://user@host/db"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                f"'{value}' is not a Redis URL; use redis://host:6379/0 (rediss:// for TLS)"
             )
         return value
 

@@ -87,3 +87,49 @@ def _run_in_order(settings: Settings, names: list[str], arguments: dict[str, Any
         crawl_all()
         reactor.run()  # type: ignore[misc]
     return crawlers
+
+
+def run_worker(
+    context: Context, extra_settings: dict[str, Any], log_level: str = "WARNING"
+) -> dict[str, Any]:
+    """Run the article spider of a distributed crawl until it stops; return its final stats.
+
+    The first SIGTERM or SIGINT lets the requests in flight finish (the queued ones stay in
+    Redis for the other workers); a second one stops at once.
+    """
+    settings = crawl_settings(context, log_level)
+    for name, value in extra_settings.items():
+        settings.set(name, value, priority="cmdline")
+    install_reactor(settings["TWISTED_REACTOR"])
+    from scrapy.utils.log import configure_logging
+    from scrapy.utils.ossignal import install_shutdown_handlers
+    from twisted.internet import reactor as twisted_reactor
+
+    reactor: Any = twisted_reactor  # its interfaces are not typed for direct use
+
+    for handler in list(logging.root.handlers):
+        logging.root.removeHandler(handler)
+    configure_logging(settings)
+    runner = CrawlerRunner(settings)
+    crawler = runner.create_crawler("articles")
+
+    def stop_now(signum: int, _frame: Any) -> None:
+        reactor.callFromThread(reactor.stop)
+
+    def stop_gracefully(signum: int, _frame: Any) -> None:
+        install_shutdown_handlers(stop_now)
+        reactor.callFromThread(_stop_once_started, reactor, runner, crawler)
+
+    finished = runner.crawl(crawler)
+    finished.addBoth(lambda _: reactor.callLater(0, reactor.stop))
+    reactor.callWhenRunning(install_shutdown_handlers, stop_gracefully)
+    reactor.run(installSignalHandlers=False)
+    return crawler.stats.get_stats() if crawler.stats else {}
+
+
+def _stop_once_started(reactor: Any, runner: CrawlerRunner, crawler: Crawler) -> None:
+    # Scrapy ignores a stop that comes while the engine is still starting; ask again later.
+    if crawler.engine is not None and crawler.engine.running:
+        runner.stop()
+    elif crawler.crawling:
+        reactor.callLater(0.2, _stop_once_started, reactor, runner, crawler)

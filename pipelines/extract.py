@@ -2,8 +2,8 @@
 
 Layers, in order: the outlet's ``prune`` selectors (before trafilatura sees the page) and
 ``phrases``; the appeal detector (pipelines.appeals), which needs no configuration; and the
-outlet's learned template lines (pipelines.learned). ``ExtractPipeline`` runs this on every
-crawled article and feeds the learning.
+outlet's learned template lines (pipelines.learned). ``pipelines.extract_pipeline`` runs this on
+every crawled article, in worker processes, and feeds the learning.
 """
 
 from __future__ import annotations
@@ -13,24 +13,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from cssselect import GenericTranslator, SelectorError
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-from scrapy.statscollectors import StatsCollector
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from mediamon.config_models import Outlet
-from mediamon.context import context_from_settings
 from pipelines.appeals import find_appeals
 from pipelines.language import detect_language, script_agrees
-from pipelines.learned import TemplateLines, normalise_line
+from pipelines.learned import normalise_line
 from pipelines.page_metadata import PageMetadata, read_metadata
-from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
 
@@ -187,79 +180,3 @@ def remove_template_lines(
     removed = {**article.removed, "template": [*article.removed.get("template", []), *hits]}
     text = "\n".join(p for p in paragraphs if normalise_line(p) not in known)
     return replace(article, text=text, removed=removed)
-
-
-class ExtractPipeline:
-    """Fills an Article's extracted fields, learns outlet template lines, drops empty pages."""
-
-    def __init__(
-        self,
-        outlets: dict[str, Outlet],
-        template_lines: TemplateLines | None,
-        stats: StatsCollector,
-    ) -> None:
-        self.outlets = outlets
-        self.template_lines = template_lines
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        assert crawler.stats is not None
-        context = context_from_settings(crawler.settings)
-        learning = TemplateLines(context.engine, context.config.settings.boilerplate_min_articles)
-        outlets = {outlet.id: outlet for outlet in context.config.outlets}
-        return cls(outlets, learning, crawler.stats)
-
-    def process_item(self, item: Article, spider: Any = None) -> Article:
-        outlet = self.outlets.get(item.outlet_id)
-        known_lines = self._active_lines(item.outlet_id)
-        result = extract(
-            item.html,
-            item.url,
-            prune=outlet.prune if outlet else (),
-            phrases=outlet.phrases if outlet else (),
-            template_lines=known_lines,
-            encoding=item.encoding,
-        )
-        if result is None or not result.text:
-            self.stats.inc_value("mediamon/extract/dropped_empty")
-            raise DropItem(f"no article text could be extracted from {item.url}")
-        result = self._learn(item, result, known_lines)
-        _fill(item, result)
-        self._count(result)
-        return item
-
-    def _active_lines(self, outlet_id: str) -> set[str]:
-        return self.template_lines.active_lines(outlet_id) if self.template_lines else set()
-
-    def _learn(
-        self, item: Article, result: ExtractedArticle, known_lines: set[str]
-    ) -> ExtractedArticle:
-        if self.template_lines is None:
-            return result
-        seen = [*result.paragraphs, *result.removed.get("template", [])]
-        article_key = result.canonical_url or item.url
-        learned = self.template_lines.record(item.outlet_id, article_key, seen)
-        if learned:
-            logger.info("learned %d template line(s) of %s", len(learned), item.outlet_id)
-            self.stats.inc_value("mediamon/extract/template_learned", len(learned))
-        return remove_template_lines(result, set(learned) - known_lines)
-
-    def _count(self, result: ExtractedArticle) -> None:
-        self.stats.inc_value("mediamon/extract/articles")
-        for layer, paragraphs in result.removed.items():
-            self.stats.inc_value(f"mediamon/extract/{layer}_removed", len(paragraphs))
-        if result.is_teaser:
-            self.stats.inc_value("mediamon/extract/teasers")
-
-
-def _fill(item: Article, result: ExtractedArticle) -> None:
-    item.title = result.title or item.hint_title
-    item.text = result.text
-    item.authors = result.authors
-    item.published_at = result.published or item.hint_published
-    item.updated_at = result.updated
-    item.language = result.language
-    item.canonical_url = result.canonical_url or item.url
-    item.removed = result.removed
-    item.is_teaser = result.is_teaser

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -93,6 +92,9 @@ def signature_of(text: str) -> TextSignature | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
+    # datasketch imports scipy (a third of a second); only a crawl that stores text needs it.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash_shingle)
     minhash.update_batch(list(found))
     return TextSignature(minhash.hashvalues, len(found))

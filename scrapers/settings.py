@@ -54,11 +54,14 @@ EXTENSIONS = {
 MEDIAMON_PROGRESS_INTERVAL = 30  # seconds between progress lines of a long crawl; 0 turns off
 
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.extract_pipeline.ExtractPipeline": 100,
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.topics.TopicsPipeline": 400,
     "pipelines.store.StorePipeline": 500,
     "pipelines.stories.StoriesPipeline": 600,
 }
+# Processes extracting pages: None takes settings.yaml's crawling.extract_processes, else one per
+# CPU core; 0 or 1 extracts in the crawl process itself.
+MEDIAMON_EXTRACT_PROCESSES: int | None = None
 
 FEED_EXPORT_ENCODING = "utf-8"

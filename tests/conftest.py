@@ -43,13 +43,28 @@ def webhook() -> Iterator[Any]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def migrated_postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated once, which test databases are copies of."""
+    from mediamon.db import open_database
+    from tests.support import temporary_postgres_database
+
+    with temporary_postgres_database() as url:
+        open_database(url).dispose()  # a template must have no connections when it is copied
+        yield url.rsplit("/", 1)[1]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each kind: a SQLite file, and one on the real PostgreSQL."""
+    """A fresh database of each kind: a new SQLite file, and one on the real PostgreSQL.
+
+    The PostgreSQL one is a copy of a migrated template, so opening it migrates nothing.
+    """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/mediamon.sqlite"
         return
     from tests.support import temporary_postgres_database
 
-    with temporary_postgres_database() as url:
+    template = request.getfixturevalue("migrated_postgres_template")
+    with temporary_postgres_database(template) as url:
         yield url

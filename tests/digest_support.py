@@ -88,7 +88,8 @@ def _bulk_row(article_id: int, outlet_id: str, n: int, count: int) -> dict[str, 
     }
 
 
-def run_digest_cli(config_dir: Path, database: Path, *args: str) -> Result:
-    """`mediamon digest ...` in this process, against ``database``."""
-    command = ["digest", "--config", str(config_dir), "--database-url", f"sqlite:///{database}"]
+def run_digest_cli(config_dir: Path, database: Path | str, *args: str) -> Result:
+    """`mediamon digest ...` in this process, against ``database`` (a SQLite file or a URL)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    command = ["digest", "--config", str(config_dir), "--database-url", url]
     return CliRunner().invoke(main, [*command, *args], catch_exceptions=False)

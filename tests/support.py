@@ -36,8 +36,8 @@ POSTGRES_SERVER = os.environ.get("MEDIAMON_TEST_POSTGRES", "postgresql://postgre
 
 
 @contextlib.contextmanager
-def temporary_postgres_database() -> Iterator[str]:
-    """A new database on the test PostgreSQL server, dropped afterwards.
+def temporary_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test PostgreSQL server (a copy of ``template``), dropped afterwards.
 
     A server that does not answer fails the test: CI requires PostgreSQL, it never skips it.
     """
@@ -51,7 +51,8 @@ def temporary_postgres_database() -> Iterator[str]:
             f"PostgreSQL is required at {POSTGRES_SERVER} (set MEDIAMON_TEST_POSTGRES): {exc}"
         ) from exc
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{copy_of}')
         try:
             yield f"{POSTGRES_SERVER}/{name}"
         finally:

@@ -21,16 +21,16 @@ DATE = ("--date", DAY.isoformat())
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "digest.sqlite"
+def database(database_url: str) -> str:
+    return database_url
 
 
 @pytest.fixture
-def engine(database: Path) -> Engine:
-    return open_database(f"sqlite:///{database}")
+def engine(database: str) -> Engine:
+    return open_database(database)
 
 
-def digest_json(config_dir: Path, database: Path, *args: str) -> dict[str, Any]:
+def digest_json(config_dir: Path, database: str, *args: str) -> dict[str, Any]:
     result = run_digest_cli(config_dir, database, "--format", "json", *args)
     assert result.exit_code == 0, result.output
     parsed: dict[str, Any] = json.loads(result.stdout)
@@ -46,7 +46,7 @@ def headlines(section: dict[str, Any]) -> list[str]:
 
 
 def test_stories_rank_by_outlet_count_then_recency(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_article(engine, "moscowtimes", "Morning: shelling in Graivoron", at(8))
     original = add_article(engine, "tass", "Saboteurs repelled, ministry says", at(9))
@@ -63,7 +63,7 @@ def test_stories_rank_by_outlet_count_then_recency(
 
 
 def test_articles_the_stories_pipeline_grouped_are_one_story(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     first = add_article(engine, "tass", "Saboteurs destroyed, ministry says", at(9))
     second = add_article(engine, "kyivindependent", "Russian Volunteer Corps in Kozinka", at(10))
@@ -81,7 +81,7 @@ def test_articles_the_stories_pipeline_grouped_are_one_story(
 
 
 def test_a_story_names_first_outlet_every_outlet_with_labels_snippet_and_links(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     text = "Officials reported an incursion near Kozinka.\nSecond paragraph, not in the lead."
     original = add_article(
@@ -102,7 +102,7 @@ def test_a_story_names_first_outlet_every_outlet_with_labels_snippet_and_links(
 
 
 def test_the_day_is_the_configured_zones_day(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_article(engine, "bbc", "Late on the 21st in Berlin", at(23, 30, DAY - timedelta(days=1)))
     add_article(engine, "bbc", "Just after midnight in Berlin", at(0, 30))
@@ -116,7 +116,7 @@ def test_the_day_is_the_configured_zones_day(
 
 
 def test_stories_collected_since_the_previous_digest_are_marked_new(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_article(engine, "tass", "Seen in the first digest", at(9), fetched=utcnow())
     first = digest_json(config_dir, database, *DATE)
@@ -132,7 +132,7 @@ def test_stories_collected_since_the_previous_digest_are_marked_new(
     assert "0 new since the previous digest" in markdown
 
 
-def test_a_topic_with_no_coverage_says_so(engine: Engine, config_dir: Path, database: Path) -> None:
+def test_a_topic_with_no_coverage_says_so(engine: Engine, config_dir: Path, database: str) -> None:
     topics = config_dir / "topics.yaml"
     topics.write_text(
         topics.read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_a_topic_with_no_coverage_says_so(engine: Engine, config_dir: Path, data
 
 
 def test_an_empty_day_says_nothing_was_collected_and_that_no_crawl_ran(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     with Session(engine) as session, session.begin():
         session.add(Run(job="crawl:feeds:all", started_at=at(7, 0, DAY - timedelta(days=1))))
@@ -163,7 +163,7 @@ def test_an_empty_day_says_nothing_was_collected_and_that_no_crawl_ran(
 
 
 def test_a_very_long_day_is_collapsed_with_counts(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_many(engine, 1_200, ["guardian", "rferl", "meduza-en"])
     digest = digest_json(config_dir, database, *DATE)
@@ -182,7 +182,7 @@ def test_a_very_long_day_is_collapsed_with_counts(
 
 
 def test_outlet_counts_and_health_notes_from_feeds_and_run_history(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_article(engine, "tass", "Saboteurs repelled", utcnow() - timedelta(minutes=30))
     add_article(engine, "tass", "Weather", utcnow() - timedelta(minutes=20), topics=())
@@ -210,7 +210,7 @@ def test_outlet_counts_and_health_notes_from_feeds_and_run_history(
 
 
 def test_unknown_topic_and_conflicting_options_are_clear_errors(
-    config_dir: Path, database: Path
+    config_dir: Path, database: str
 ) -> None:
     unknown = run_digest_cli(config_dir, database, "--topic", "nope")
     assert unknown.exit_code == 1
@@ -222,7 +222,7 @@ def test_unknown_topic_and_conflicting_options_are_clear_errors(
 
 
 def test_the_timeline_has_hourly_bars_for_a_day_and_few_bars_for_years(
-    engine: Engine, config_dir: Path, database: Path
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     add_article(engine, "tass", "Morning", at(9))
     add_article(engine, "bbc", "Evening", at(21), topics=())

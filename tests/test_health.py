@@ -48,11 +48,11 @@ def test_texts_far_shorter_than_the_outlet_norm_raise_an_alert() -> None:
 
 
 def test_a_failing_feed_is_alerted_once_by_webhook_and_again_after_recovering(
-    tmp_path: Path, webhook: Any
+    tmp_path: Path, webhook: Any, database_url: str
 ) -> None:
     settings = {"alerts": {"webhook_url": webhook.url, "failing_polls": 3}}
     directory = write_config(tmp_path / "config", fake_outlets({"tass": "*/30 * * * *"}), settings)
-    config = load_config(directory, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    config = load_config(directory, database_url)
     engine = open_database(config.settings.database_url)
     feed = config.outlets[0].feeds[0]
     for attempt in range(4):

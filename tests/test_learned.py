@@ -3,6 +3,7 @@ pipeline that learns while crawling, `mediamon reextract` and `mediamon boilerpl
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from mediamon.config import load_config
 from mediamon.db import ArticleRow, open_database
-from pipelines.extract import ExtractPipeline
+from pipelines.extract_pipeline import ExtractPipeline
 from pipelines.learned import TemplateLines
 from pipelines.reextract import reextract
 from pipelines.store import store_article
+from pipelines.versions import article_texts
 from scrapers.items import Article
 from tests.support import run_mediamon
 from tests.test_appeals import MULTILINGUAL, news_page
@@ -25,11 +27,6 @@ from tests.test_appeals import MULTILINGUAL, news_page
 STORY = MULTILINGUAL["en"]["body"]
 TEMPLATE = "All times are local. Corrections can be sent to the desk."
 MIN_ARTICLES = 3
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/learned.sqlite"
 
 
 @pytest.fixture
@@ -58,6 +55,10 @@ def page(number: int) -> Article:
 def pipeline(lines: TemplateLines, config_dir: Path) -> ExtractPipeline:
     outlets = {outlet.id: outlet for outlet in load_config(str(config_dir)).outlets}
     return ExtractPipeline(outlets, lines, get_crawler().stats)
+
+
+def extracted(extractor: ExtractPipeline, item: Article) -> Article:
+    return asyncio.run(extractor.process_item(item))
 
 
 def test_a_line_is_learned_at_n_distinct_articles(lines: TemplateLines) -> None:
@@ -95,7 +96,7 @@ def test_pipeline_learns_while_crawling_and_fills_the_item(
     lines: TemplateLines, config_dir: Path
 ) -> None:
     extractor = pipeline(lines, config_dir)
-    items = [extractor.process_item(page(number)) for number in range(1, MIN_ARTICLES + 2)]
+    items = [extracted(extractor, page(number)) for number in range(1, MIN_ARTICLES + 2)]
     assert [TEMPLATE in item.text for item in items] == [True, True, False, False]
     assert items[2].removed["template"] == [TEMPLATE]
     assert items[3].title == "Story 4"
@@ -110,7 +111,7 @@ def test_pipeline_drops_a_page_without_text(lines: TemplateLines, config_dir: Pa
     empty = page(1)
     empty.html = b"<html><body><div></div></body></html>"
     with pytest.raises(DropItem, match="no article text"):
-        pipeline(lines, config_dir).process_item(empty)
+        extracted(pipeline(lines, config_dir), empty)
 
 
 def test_reextract_removes_lines_learned_later_and_is_idempotent(
@@ -118,7 +119,7 @@ def test_reextract_removes_lines_learned_later_and_is_idempotent(
 ) -> None:
     extractor = pipeline(lines, config_dir)
     for number in range(1, MIN_ARTICLES + 1):
-        store_article(engine, extractor.process_item(page(number)))
+        store_article(engine, extracted(extractor, page(number)))
     config = load_config(str(config_dir))
     assert stored_texts_with(engine, TEMPLATE) == 2  # stored before the line was learned
     first = reextract(engine, config)
@@ -126,6 +127,17 @@ def test_reextract_removes_lines_learned_later_and_is_idempotent(
     assert stored_texts_with(engine, TEMPLATE) == 0
     second = reextract(engine, config, outlet_id="moscowtimes")
     assert (second.examined, second.changed) == (MIN_ARTICLES, 0)
+
+
+def test_reextract_keeps_the_previous_text_as_a_version(
+    engine: Engine, lines: TemplateLines, config_dir: Path
+) -> None:
+    extractor = pipeline(lines, config_dir)
+    ids = [store_article(engine, extracted(extractor, page(n))) for n in range(1, MIN_ARTICLES + 1)]
+    reextract(engine, load_config(str(config_dir)))
+    assert ids[0] is not None
+    texts = article_texts(engine, ids[0])
+    assert [TEMPLATE in version.text for version in texts] == [True, False]
 
 
 def stored_texts_with(engine: Engine, line: str) -> int:
@@ -138,7 +150,7 @@ def test_cli_boilerplate_list_pin_exempt_and_reextract(
 ) -> None:
     extractor = pipeline(lines, config_dir)
     for number in range(1, MIN_ARTICLES + 1):
-        store_article(engine, extractor.process_item(page(number)))
+        store_article(engine, extracted(extractor, page(number)))
     options = ("moscowtimes", "--config", str(config_dir), "--database-url", database_url)
     listed = run_mediamon("boilerplate", "list", *options).stdout
     assert f"     {MIN_ARTICLES}  learned" in listed and TEMPLATE in listed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -49,8 +47,8 @@ def test_guard_trusts_a_configured_url_but_not_where_it_redirects(
         guard.process_request(redirected)
 
 
-def test_conditional_get_sends_the_stored_validators(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path}/cg.sqlite")
+def test_conditional_get_sends_the_stored_validators(database_url: str) -> None:
+    engine = open_database(database_url)
     url = "https://tass.com/rss/v2.xml"
     record_poll(engine, url, "tass", 200, Validators('"abc"', "Tue, 23 May 2023 10:00:00 GMT"))
     middleware = ConditionalGetMiddleware(engine)
@@ -63,8 +61,8 @@ def test_conditional_get_sends_the_stored_validators(tmp_path: Path) -> None:
     assert b"If-None-Match" not in article.headers
 
 
-def test_a_failed_poll_keeps_the_previous_validators(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path}/cg.sqlite")
+def test_a_failed_poll_keeps_the_previous_validators(database_url: str) -> None:
+    engine = open_database(database_url)
     url = "https://tass.com/rss/v2.xml"
     record_poll(engine, url, "tass", 200, Validators('"abc"', None))
     record_poll(engine, url, "tass", 503, None)

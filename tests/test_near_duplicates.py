@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -48,8 +46,8 @@ OTHER_ATTACK = [
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return open_database(f"sqlite:///{tmp_path}/dedup.sqlite")
+def engine(database_url: str) -> Engine:
+    return open_database(database_url)
 
 
 def store(engine: Engine, url: str, paragraphs: list[str], **fields: object) -> int:
@@ -113,8 +111,8 @@ def test_a_similar_report_of_another_attack_is_not_a_copy(engine: Engine) -> Non
     assert duplicate_of(engine, other) is None
 
 
-def test_copies_are_found_across_runs_from_the_index_on_disk(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/runs.sqlite"
+def test_copies_are_found_across_runs_from_the_index_on_disk(database_url: str) -> None:
+    url = database_url
     first_run = open_database(url)
     original = store(first_run, "https://wire.example/a1", WIRE)
     first_run.dispose()

@@ -4,7 +4,6 @@ bounds, backs off on failures, and honours a long Retry-After."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -21,8 +20,8 @@ POLICY = PollPolicy(min_interval=5 * MINUTE, max_interval=6 * HOUR, backoff_max=
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return open_database(f"sqlite:///{tmp_path}/polling.sqlite")
+def engine(database_url: str) -> Engine:
+    return open_database(database_url)
 
 
 def feed(engine: Engine) -> Feed:

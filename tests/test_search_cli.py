@@ -1,4 +1,4 @@
-"""`mediamon search`, `mediamon topics test` and `mediamon retag` on a real SQLite file."""
+"""`mediamon search`, `mediamon topics test` and `mediamon retag` on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -52,19 +52,21 @@ ARTICLES = {
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/search.sqlite"
+def archive_url(database_url: str) -> str:
+    """A database of each kind holding ARTICLES."""
+    url = database_url
     engine = open_database(url)
     for address, (outlet, language, published, title, text) in ARTICLES.items():
         item = make_article(
             address, text, title=title, outlet_id=outlet, language=language, published=published
         )
         store_article(engine, item)
+    engine.dispose()
     return url
 
 
-def mediamon(config_dir: Path, database_url: str, *args: str) -> Result:
-    options = ["--config", str(config_dir), "--database-url", database_url]
+def mediamon(config_dir: Path, archive_url: str, *args: str) -> Result:
+    options = ["--config", str(config_dir), "--database-url", archive_url]
     result = CliRunner().invoke(main, [*args, *options], catch_exceptions=False)
     return result
 
@@ -87,38 +89,38 @@ def found_urls(result: Result) -> set[str]:
     ],
 )
 def test_search_has_the_query_languages_semantics(
-    config_dir: Path, database_url: str, query: str, expected: set[str]
+    config_dir: Path, archive_url: str, query: str, expected: set[str]
 ) -> None:
-    result = mediamon(config_dir, database_url, "search", query)
+    result = mediamon(config_dir, archive_url, "search", query)
     assert result.exit_code == 0, result.output
     assert found_urls(result) == expected
     assert f"{len(expected)} article(s) found" in result.output
 
 
-def test_search_filters_by_outlet_and_date(config_dir: Path, database_url: str) -> None:
+def test_search_filters_by_outlet_and_date(config_dir: Path, archive_url: str) -> None:
     query = "вторжени* OR incursion OR рейд OR deficit"
-    by_outlet = mediamon(config_dir, database_url, "search", query, "--outlet", "moscowmonitor")
+    by_outlet = mediamon(config_dir, archive_url, "search", query, "--outlet", "moscowmonitor")
     assert found_urls(by_outlet) == {"https://mm.example/raid", "https://mm.example/budget"}
-    since = mediamon(config_dir, database_url, "search", query, "--since", "2023-05-22")
+    since = mediamon(config_dir, archive_url, "search", query, "--since", "2023-05-22")
     assert found_urls(since) == set(list(ARTICLES)[:3])
 
 
-def test_search_by_topic_after_retag(config_dir: Path, database_url: str) -> None:
+def test_search_by_topic_after_retag(config_dir: Path, archive_url: str) -> None:
     before = mediamon(
         config_dir,
-        database_url,
+        archive_url,
         "search",
         "Belgorod OR Белгород* OR Бєлгород*",
         "--topic",
         "belgorod-incursion",
     )
     assert found_urls(before) == set()
-    retagged = mediamon(config_dir, database_url, "retag")
+    retagged = mediamon(config_dir, archive_url, "retag")
     assert "4 article(s) checked, tags changed on 3" in retagged.output
     assert "+3 belgorod-incursion" in retagged.output
     after = mediamon(
         config_dir,
-        database_url,
+        archive_url,
         "search",
         "Belgorod OR Белгород* OR Бєлгород*",
         "--topic",
@@ -127,7 +129,7 @@ def test_search_by_topic_after_retag(config_dir: Path, database_url: str) -> Non
     assert found_urls(after) == set(list(ARTICLES)[:3])
 
 
-def test_a_malformed_query_says_where(config_dir: Path, database_url: str) -> None:
+def test_a_malformed_query_says_where(config_dir: Path, archive_url: str) -> None:
     result = CliRunner().invoke(
         main,
         [
@@ -136,15 +138,15 @@ def test_a_malformed_query_says_where(config_dir: Path, database_url: str) -> No
             "--config",
             str(config_dir),
             "--database-url",
-            database_url,
+            archive_url,
         ],
     )
     assert result.exit_code == 2
     assert "never closed" in result.output and "character 14" in result.output
 
 
-def test_search_sees_the_newest_text_of_a_changed_article(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path}/fts.sqlite")
+def test_search_sees_the_newest_text_of_a_changed_article(database_url: str) -> None:
+    engine = open_database(database_url)
     assert has_fts(engine)
     store_article(engine, make_article("https://a.example/1", "Drones hit a substation."))
     store_article(engine, make_article("https://a.example/1", "Missiles hit a substation."))
@@ -157,8 +159,23 @@ def test_search_sees_the_newest_text_of_a_changed_article(tmp_path: Path) -> Non
     assert search(engine, parse_query("drones"), SearchFilters()) == []
 
 
-def test_topics_test_shows_matches_and_why(config_dir: Path, database_url: str) -> None:
-    result = mediamon(config_dir, database_url, "topics", "test", "belgorod-incursion")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("query", ["белгородская", "ЕЛКА", "hauptstrasse", "region"])
+def test_postgresql_finds_words_whatever_their_case_letter_variants_and_hidden_hyphens(
+    database_url: str, query: str
+) -> None:
+    engine = open_database(database_url)
+    text = "БЕЛ\u00adГОРОДСКАЯ Ёлка на Hauptstraße, GRAIVORON.Region"
+    store_article(engine, make_article("https://a.example/1", text, language="ru"))
+    from pipelines.query import parse_query
+    from pipelines.search import SearchFilters, search
+
+    found = search(engine, parse_query(query), SearchFilters())
+    assert [row.url for row in found] == ["https://a.example/1"]
+
+
+def test_topics_test_shows_matches_and_why(config_dir: Path, archive_url: str) -> None:
+    result = mediamon(config_dir, archive_url, "topics", "test", "belgorod-incursion")
     assert result.exit_code == 0, result.output
     assert found_urls(result) == set(list(ARTICLES)[:3])
     assert "3 stored article(s) match topic belgorod-incursion" in result.output
@@ -167,33 +184,33 @@ def test_topics_test_shows_matches_and_why(config_dir: Path, database_url: str) 
 
 
 def test_topics_test_names_the_known_topics_for_an_unknown_one(
-    config_dir: Path, database_url: str
+    config_dir: Path, archive_url: str
 ) -> None:
     result = CliRunner().invoke(
         main,
-        ["topics", "test", "nope", "--config", str(config_dir), "--database-url", database_url],
+        ["topics", "test", "nope", "--config", str(config_dir), "--database-url", archive_url],
     )
     assert result.exit_code == 2
     assert "belgorod-incursion" in result.output
 
 
 def test_retag_applies_a_changed_topic_to_stored_articles(
-    config_dir: Path, database_url: str, tmp_path: Path
+    config_dir: Path, archive_url: str, tmp_path: Path
 ) -> None:
-    mediamon(config_dir, database_url, "retag")
+    mediamon(config_dir, archive_url, "retag")
     changed = tmp_path / "changed-config"
     shutil.copytree(config_dir, changed)
     (changed / "topics.yaml").write_text(
         "topics:\n  - id: budget\n    name: Budget\n    query: deficit* OR бюджет*\n",
         encoding="utf-8",
     )
-    result = mediamon(changed, database_url, "retag")
+    result = mediamon(changed, archive_url, "retag")
     assert result.exit_code == 0, result.output
     assert "+1 budget" in result.output and "-3 belgorod-incursion" in result.output
-    assert tags(open_database(database_url)) == {("https://mm.example/budget", "budget")}
-    dry = mediamon(config_dir, database_url, "retag", "--dry-run")
+    assert tags(open_database(archive_url)) == {("https://mm.example/budget", "budget")}
+    dry = mediamon(config_dir, archive_url, "retag", "--dry-run")
     assert "would change on 4" in dry.output
-    assert tags(open_database(database_url)) == {("https://mm.example/budget", "budget")}
+    assert tags(open_database(archive_url)) == {("https://mm.example/budget", "budget")}
 
 
 def tags(engine: Engine) -> set[tuple[str, str]]:

@@ -44,8 +44,8 @@ MAY_10 = datetime(2023, 5, 10, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return open_database(f"sqlite:///{tmp_path}/stories.sqlite")
+def engine(database_url: str) -> Engine:
+    return open_database(database_url)
 
 
 def store(engine: Engine, url: str, paragraphs: list[str], **fields: Any) -> int:
@@ -150,7 +150,7 @@ def test_a_copy_joins_the_story_of_its_original(engine: Engine) -> None:
 
 
 def test_stories_command_lists_a_story_with_its_outlets(
-    engine: Engine, tmp_path: Path, config_dir: Path
+    engine: Engine, database_url: str, config_dir: Path
 ) -> None:
     store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
     store(
@@ -166,7 +166,7 @@ def test_stories_command_lists_a_story_with_its_outlets(
         "--config",
         str(config_dir),
         "--database-url",
-        f"sqlite:///{tmp_path}/stories.sqlite",
+        database_url,
     ]
     result = CliRunner().invoke(main, ["stories", "--since", "2023-05-01", *options])
     assert result.exit_code == 0, result.output
@@ -180,7 +180,7 @@ def test_stories_command_lists_a_story_with_its_outlets(
 
 
 def test_versions_command_diffs_two_texts_of_one_url(
-    engine: Engine, tmp_path: Path, config_dir: Path
+    engine: Engine, database_url: str, config_dir: Path
 ) -> None:
     store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
     store(
@@ -193,7 +193,7 @@ def test_versions_command_diffs_two_texts_of_one_url(
         "--config",
         str(config_dir),
         "--database-url",
-        f"sqlite:///{tmp_path}/stories.sqlite",
+        database_url,
     ]
     listed = CliRunner().invoke(
         main, ["versions", "https://wire.example/1/?utm_source=x", *options]

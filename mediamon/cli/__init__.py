@@ -27,6 +27,7 @@ COMMANDS = {
     "status": "mediamon.cli.status_cmd:status",
     "extract": "mediamon.cli.extract_cmd:extract",
     "reextract": "mediamon.cli.reextract_cmd:reextract_command",
+    "worker": "mediamon.cli.worker_cmd:worker",
 }
 
 

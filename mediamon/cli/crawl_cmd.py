@@ -7,8 +7,10 @@ from typing import Any
 import click
 
 from mediamon.cli.common import config_options
+from mediamon.cli.worker_cmd import reachable_redis, redis_url_option
 from mediamon.context import Context
 from mediamon.crawl import SPIDERS
+from mediamon.distributed import HANDED_OFF_STAT
 
 
 @click.command()
@@ -27,6 +29,13 @@ from mediamon.crawl import SPIDERS
     "rate, later after failures or a server's Retry-After); the others are skipped.",
 )
 @click.option(
+    "--distributed",
+    is_flag=True,
+    help="Poll the listings here but queue the articles in Redis for `mediamon worker` "
+    "processes to fetch.",
+)
+@redis_url_option
+@click.option(
     "--log-level",
     default="WARNING",
     show_default=True,
@@ -35,7 +44,13 @@ from mediamon.crawl import SPIDERS
 )
 @config_options
 def crawl(
-    ctx: Context, outlets: tuple[str, ...], spiders: tuple[str, ...], due_only: bool, log_level: str
+    ctx: Context,
+    outlets: tuple[str, ...],
+    spiders: tuple[str, ...],
+    due_only: bool,
+    distributed: bool,
+    redis_url: str | None,
+    log_level: str,
 ) -> None:
     """Crawl the outlets' feeds, sitemaps and sections once: fetch new articles, extract, tag
     and store them.
@@ -54,9 +69,18 @@ def crawl(
         f"crawling {', '.join(outlets) or 'all outlets'} into {ctx.config.settings.database_url}"
     )
     arguments = {"due_only": "1"} if due_only else None
-    results = run_crawl(ctx, spiders or SPIDERS, outlets, log_level, spider_args=arguments)
+    extra = distributed_settings(ctx, redis_url) if distributed else None
+    results = run_crawl(ctx, spiders or SPIDERS, outlets, log_level, extra, arguments)
     for name, stats in results.items():
         click.echo(summarise(name, stats))
+        if distributed:
+            click.echo(f"  {stats.get(HANDED_OFF_STAT, 0)} articles queued for the workers")
+
+
+def distributed_settings(ctx: Context, redis_url: str | None) -> dict[str, Any]:
+    from mediamon.distributed import feeder_settings
+
+    return feeder_settings(reachable_redis(ctx, redis_url), ctx.config.settings.redis_namespace)
 
 
 def summarise(spider: str, stats: dict[str, Any]) -> str:

@@ -9,11 +9,14 @@ from mediamon.db import Base
 
 target_metadata = Base.metadata
 HANDWRITTEN_TABLE_PREFIXES = ("articles_fts",)
+HANDWRITTEN_NAMES = {"column": {"search_words"}, "index": {"ix_articles_search_words"}}
 
 
 def _include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
-    """Leave the hand-written migrations' tables (FTS5 and its shadow tables) to them."""
-    return not (type_ == "table" and (name or "").startswith(HANDWRITTEN_TABLE_PREFIXES))
+    """Leave the hand-written migrations' objects (SQLite FTS5, PostgreSQL tsvector) to them."""
+    if type_ == "table" and (name or "").startswith(HANDWRITTEN_TABLE_PREFIXES):
+        return False
+    return name not in HANDWRITTEN_NAMES.get(type_, set())
 
 
 def run_migrations() -> None:

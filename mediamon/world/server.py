@@ -11,7 +11,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
@@ -90,6 +90,8 @@ class Site:
 
     def __init__(self, outlet_id: str) -> None:
         self.outlet_id = outlet_id
+        self.latency = 0.0
+        """Seconds every answer is held back at least (a distant server, for benchmarks)."""
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()
 
@@ -106,7 +108,10 @@ class Site:
         route = routes.get(f"{request.path}?{request.query}") or routes.get(request.path)
         if route is None:
             return Response(HTTPStatus.NOT_FOUND, NOT_FOUND_PAGE, (("Content-Type", "text/html"),))
-        return route(request)
+        response = route(request)
+        if response.delay < self.latency:
+            return replace(response, delay=self.latency)
+        return response
 
 
 class OutletServer(ThreadingHTTPServer):

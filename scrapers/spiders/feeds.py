@@ -138,7 +138,7 @@ class FeedSpider(OutletSpider):
                 self.waiting[entry.link].append(poll)
                 continue
             self.waiting[entry.link] = [poll]
-            meta = self.outlet_meta(outlet, poll=poll, entry=entry)
+            meta = self.outlet_meta(outlet, poll=poll, entry=entry, source_url=poll.url)
             yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
@@ -171,6 +171,11 @@ class FeedSpider(OutletSpider):
             request.url,
             failure.getErrorMessage(),
         )
+        self.article_done(request.meta["entry"].link, ok=False)
+
+    def article_handed_off(self, request: Request) -> None:
+        """A worker fetches it (a distributed crawl). This process never learns whether the fetch
+        succeeded, so the feed's validators are not saved: the next poll reads it in full."""
         self.article_done(request.meta["entry"].link, ok=False)
 
     def article_done(self, link: str, ok: bool) -> None:

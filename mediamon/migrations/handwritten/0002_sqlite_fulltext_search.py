@@ -4,8 +4,7 @@ Revision ID: 0002
 Revises: 0001
 
 Written by hand (autogenerate cannot express virtual tables or triggers) and kept outside
-versions/ so that regenerating 0001 leaves it alone. PostgreSQL gets no FTS index here:
-``pipelines.search`` falls back to filtering by outlet, date and topic, then matching.
+versions/ so that regenerating 0001 leaves it alone. PostgreSQL gets its counterpart from 0003.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 11:53:48.774376
+Create Date: 2026-11-25 12:17:29.041266
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def upgrade() -> None:
 
     op.create_table('runs',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('job', sa.String(length=128), nullable=False),
+    sa.Column('job', sa.Text(), nullable=False),
     sa.Column('started_at', mediamon.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', mediamon.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=16), nullable=False),

@@ -1,0 +1,76 @@
+"""`mediamon worker`: fetch the articles that `mediamon crawl --distributed` queued in Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from mediamon.cli.common import config_options
+from mediamon.context import Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+REDIS_URL_ENV = "MEDIAMON_REDIS_URL"
+
+
+def redis_url_option(command: F) -> F:
+    return click.option(
+        "--redis-url",
+        envvar=REDIS_URL_ENV,
+        help=f"Redis holding the shared crawl queue, overriding settings.yaml redis_url "
+        f"[env {REDIS_URL_ENV}], e.g. redis://queue.example.org:6379/0.",
+    )(command)
+
+
+def reachable_redis(ctx: Context, redis_url: str | None) -> str:
+    """The Redis URL to use, once it answers; a clean error naming it when it does not."""
+    from mediamon.distributed import RedisUnavailable, check_redis
+
+    url = redis_url or ctx.config.settings.redis_url
+    try:
+        check_redis(url)
+    except RedisUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    return url
+
+
+@click.command()
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop after this many seconds without work (batch jobs, tests) [default: run until "
+    "SIGTERM].",
+)
+@redis_url_option
+@click.option(
+    "--log-level",
+    default="WARNING",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    help="Scrapy log level.",
+)
+@config_options
+def worker(ctx: Context, idle_exit: float | None, redis_url: str | None, log_level: str) -> None:
+    """Fetch, extract, tag and store the articles queued by `mediamon crawl --distributed`.
+
+    Run any number of workers, on any number of machines, with the same config, the same
+    database (PostgreSQL when they run on several machines) and the same Redis: each queued
+    article is fetched by exactly one of them.
+    """
+    from mediamon.crawl import run_worker
+    from mediamon.distributed import start_urls_key, worker_settings
+
+    url = reachable_redis(ctx, redis_url)
+    namespace = ctx.config.settings.redis_namespace
+    click.echo(
+        f"worker: taking articles from {url} ({start_urls_key(namespace)}) "
+        f"into {ctx.config.settings.database_url}"
+    )
+    stats = run_worker(ctx, worker_settings(url, namespace, idle_exit or 0.0), log_level)
+    stored = stats.get("mediamon/store/stored", 0)
+    skipped = stats.get("mediamon/articles/already_stored", 0)
+    click.echo(
+        f"worker: {stored} new articles stored, {skipped} already stored "
+        f"(finished: {stats.get('finish_reason', 'unknown')})"
+    )

@@ -1,0 +1,148 @@
+"""The extract pipeline: pages are extracted in worker processes, learning stays in the crawl.
+
+Scrapy runs many items through the pipelines at once, so while one page waits for a worker the
+reactor keeps downloading and other pages are extracted on the other cores. The template lines
+an outlet has learned are read (cached briefly) and learned here, in the crawl process, because
+they live in the database; workers only get them as plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from mediamon.config_models import Outlet
+from mediamon.context import context_from_settings
+from pipelines.extract import ExtractedArticle, remove_template_lines
+from pipelines.extract_pool import ExtractionCrashed, ExtractionJob, ExtractionPool
+from pipelines.learned import TemplateLines
+from scrapers.items import Article
+
+logger = logging.getLogger(__name__)
+PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"
+# Lines another crawl process learns reach this one within this many seconds.
+ACTIVE_LINES_TTL_SECONDS = 30.0
+
+
+def extract_processes(setting: int | None, configured: int | None) -> int:
+    """The pool size: the Scrapy setting, else settings.yaml, else one per CPU core."""
+    for choice in (setting, configured):
+        if choice is not None:
+            return int(choice)
+    return os.cpu_count() or 1
+
+
+class ExtractPipeline:
+    """Fills an Article's extracted fields, learns outlet template lines, drops empty pages."""
+
+    def __init__(
+        self,
+        outlets: dict[str, Outlet],
+        template_lines: TemplateLines | None,
+        stats: StatsCollector,
+        processes: int = 0,
+    ) -> None:
+        self.outlets = outlets
+        self.template_lines = template_lines
+        self.stats = stats
+        self.pool = ExtractionPool(processes)
+        self._active: dict[str, tuple[float, frozenset[str]]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        assert crawler.stats is not None
+        context = context_from_settings(crawler.settings)
+        settings = context.config.settings
+        learning = TemplateLines(context.engine, settings.boilerplate_min_articles)
+        outlets = {outlet.id: outlet for outlet in context.config.outlets}
+        setting = crawler.settings.get(PROCESSES_SETTING)
+        processes = extract_processes(
+            None if setting is None else int(setting), settings.crawling.extract_processes
+        )
+        return cls(outlets, learning, crawler.stats, processes)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.pool.shutdown()
+
+    async def process_item(self, item: Article, spider: Any = None) -> Article:
+        known_lines = self._active_lines(item.outlet_id)
+        result = await self._extract(self._job(item, known_lines))
+        if result is None or not result.text:
+            self.stats.inc_value("mediamon/extract/dropped_empty")
+            raise DropItem(f"no article text could be extracted from {item.url}")
+        result = self._learn(item, result, known_lines)
+        _fill(item, result)
+        self._count(result)
+        return item
+
+    def _job(self, item: Article, known_lines: frozenset[str]) -> ExtractionJob:
+        outlet = self.outlets.get(item.outlet_id)
+        return ExtractionJob(
+            html=item.html,
+            url=item.url,
+            encoding=item.encoding,
+            prune=tuple(outlet.prune) if outlet else (),
+            phrases=tuple(outlet.phrases) if outlet else (),
+            template_lines=known_lines,
+        )
+
+    async def _extract(self, job: ExtractionJob) -> ExtractedArticle | None:
+        try:
+            return await self.pool.extract(job)
+        except ExtractionCrashed as exc:
+            self.stats.inc_value("mediamon/extract/worker_crashed")
+            raise DropItem(f"extraction crashed its worker process on {job.url}") from exc
+        except Exception as exc:
+            self.stats.inc_value("mediamon/extract/failed")
+            raise DropItem(f"extraction failed on {job.url}: {exc!r}") from exc
+
+    def _active_lines(self, outlet_id: str) -> frozenset[str]:
+        if self.template_lines is None:
+            return frozenset()
+        now = time.monotonic()
+        cached = self._active.get(outlet_id)
+        if cached is None or now - cached[0] > ACTIVE_LINES_TTL_SECONDS:
+            cached = (now, frozenset(self.template_lines.active_lines(outlet_id)))
+            self._active[outlet_id] = cached
+        return cached[1]
+
+    def _learn(
+        self, item: Article, result: ExtractedArticle, known_lines: frozenset[str]
+    ) -> ExtractedArticle:
+        if self.template_lines is None:
+            return result
+        seen = [*result.paragraphs, *result.removed.get("template", [])]
+        article_key = result.canonical_url or item.url
+        learned = self.template_lines.record(item.outlet_id, article_key, seen)
+        if learned:
+            logger.info("learned %d template line(s) of %s", len(learned), item.outlet_id)
+            self.stats.inc_value("mediamon/extract/template_learned", len(learned))
+            self._active.pop(item.outlet_id, None)
+        # Pages are extracted concurrently: lines learned while this one was in the pool count too.
+        current = self._active_lines(item.outlet_id) | set(learned)
+        return remove_template_lines(result, current - known_lines)
+
+    def _count(self, result: ExtractedArticle) -> None:
+        self.stats.inc_value("mediamon/extract/articles")
+        for layer, paragraphs in result.removed.items():
+            self.stats.inc_value(f"mediamon/extract/{layer}_removed", len(paragraphs))
+        if result.is_teaser:
+            self.stats.inc_value("mediamon/extract/teasers")
+
+
+def _fill(item: Article, result: ExtractedArticle) -> None:
+    item.title = result.title or item.hint_title
+    item.text = result.text
+    item.authors = result.authors
+    item.published_at = result.published or item.hint_published
+    item.updated_at = result.updated
+    item.language = result.language
+    item.canonical_url = result.canonical_url or item.url
+    item.removed = result.removed
+    item.is_teaser = result.is_teaser
