@@ -14,23 +14,36 @@ from mediamon.context import Context, get_context
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def config_options(command: F) -> F:
-    """Add --config and --database-url to a command and pass it a loaded ``Context`` as ``ctx``."""
+CONFIG_HELP = "Config directory holding outlets.yaml, topics.yaml, settings.yaml"
+DATABASE_HELP = (
+    "Database URL, overriding settings.yaml, e.g. sqlite:///mediamon.sqlite or "
+    "postgresql://postgres@127.0.0.1/mediamon"
+)
 
-    @click.option(
+
+def config_dir_option(help_text: str = CONFIG_HELP) -> Callable[[F], F]:
+    """--config DIR (or $MEDIAMON_CONFIG), passed to the command as ``config_dir``."""
+    return click.option(
         "--config",
         "config_dir",
         envvar=CONFIG_ENV,
         type=click.Path(file_okay=False),
-        help=f"Config directory holding outlets.yaml, topics.yaml, settings.yaml "
-        f"[env {CONFIG_ENV}; default ./config].",
+        help=f"{help_text} [env {CONFIG_ENV}; default ./config].",
     )
-    @click.option(
-        "--database-url",
-        envvar=DATABASE_URL_ENV,
-        help=f"Database URL, overriding settings.yaml [env {DATABASE_URL_ENV}], "
-        "e.g. sqlite:///mediamon.sqlite or postgresql://postgres@127.0.0.1/mediamon.",
+
+
+def database_url_option(help_text: str = DATABASE_HELP) -> Callable[[F], F]:
+    """--database-url URL (or $MEDIAMON_DATABASE_URL), passed as ``database_url``."""
+    return click.option(
+        "--database-url", envvar=DATABASE_URL_ENV, help=f"{help_text} [env {DATABASE_URL_ENV}]."
     )
+
+
+def config_options(command: F) -> F:
+    """Add --config and --database-url to a command and pass it a loaded ``Context`` as ``ctx``."""
+
+    @config_dir_option()
+    @database_url_option()
     @functools.wraps(command)
     def wrapper(*args: Any, config_dir: str | None, database_url: str | None, **kwargs: Any) -> Any:
         kwargs["ctx"] = load_context(config_dir, database_url)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from mediamon.config import CONFIG_ENV, ConfigError, load_config
+from mediamon.cli.common import config_dir_option
+from mediamon.config import ConfigError, load_config
 
 
 @click.group()
@@ -13,13 +14,7 @@ def config() -> None:
 
 
 @config.command("check")
-@click.option(
-    "--config",
-    "config_dir",
-    envvar=CONFIG_ENV,
-    type=click.Path(file_okay=False),
-    help=f"Config directory to check [env {CONFIG_ENV}; default ./config].",
-)
+@config_dir_option("Config directory to check")
 def check(config_dir: str | None) -> None:
     """Validate outlets.yaml, topics.yaml and settings.yaml; exit 1 listing every problem."""
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from mediamon.cli.common import config_dir_option
 from mediamon.cli.crawl_cmd import summarise
-from mediamon.config import CONFIG_ENV
 
 
 @click.command()
@@ -17,13 +17,7 @@ from mediamon.config import CONFIG_ENV
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to put the database, config and digest [default: a new temp dir].",
 )
-@click.option(
-    "--config",
-    "config_dir",
-    envvar=CONFIG_ENV,
-    type=click.Path(file_okay=False),
-    help=f"Take topics.yaml from this config directory [env {CONFIG_ENV}; default ./config].",
-)
+@config_dir_option("Take topics.yaml from this config directory")
 def demo(workdir: Path | None, config_dir: str | None) -> None:
     """Start the local outlet world, crawl it with the real spiders and pipelines, and write a
     digest. Prints where the database and the digest are."""

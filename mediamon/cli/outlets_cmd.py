@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import yaml
 
+from mediamon.cli.common import config_dir_option
 from mediamon.config import ConfigError, load_config
 from mediamon.config_models import SettingsFile
 
@@ -16,13 +17,9 @@ def outlets() -> None:
 
 @outlets.command()
 @click.argument("url")
-@click.option(
-    "--config",
-    "config_dir",
-    envvar="MEDIAMON_CONFIG",
-    type=click.Path(file_okay=False),
-    help="Config directory whose settings.yaml gives the User-Agent, timeout and size cap "
-    "[env MEDIAMON_CONFIG; default ./config, or built-in defaults if there is none].",
+@config_dir_option(
+    "Config directory whose settings.yaml gives the User-Agent, timeout and size cap "
+    "(built-in defaults if there is none)"
 )
 def discover(url: str, config_dir: str | None) -> None:
     """Suggest the feeds and sitemaps of the outlet at URL (its homepage), as an outlets.yaml entry.

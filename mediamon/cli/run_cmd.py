@@ -6,26 +6,15 @@ import logging
 
 import click
 
-from mediamon.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
+from mediamon.cli.common import CONFIG_HELP, DATABASE_HELP, config_dir_option, database_url_option
+from mediamon.config import ConfigError
 
 QUIET_LIBRARIES = ("apscheduler.executors", "alembic")
 
 
 @click.command()
-@click.option(
-    "--config",
-    "config_dir",
-    envvar=CONFIG_ENV,
-    type=click.Path(file_okay=False),
-    help=f"Config directory holding outlets.yaml, topics.yaml, settings.yaml "
-    f"[env {CONFIG_ENV}; default ./config]. Watched for changes while running.",
-)
-@click.option(
-    "--database-url",
-    envvar=DATABASE_URL_ENV,
-    help=f"Database URL, overriding settings.yaml [env {DATABASE_URL_ENV}]; the job store, "
-    "the run history and the articles all live there.",
-)
+@config_dir_option(f"{CONFIG_HELP}; watched for changes while running")
+@database_url_option(f"{DATABASE_HELP}; the job store, run history and articles all live there")
 def run(config_dir: str | None, database_url: str | None) -> None:
     """Run the scheduler until stopped: a crawl job per outlet schedule, and the digest.
 

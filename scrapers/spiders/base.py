@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import scrapy
+from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 
 from mediamon.config import Outlet
 from mediamon.config_models import CrawlingSettings
 from mediamon.context import Context, context_from_settings
+from mediamon.db import utcnow
+from scrapers.items import Article
+from scrapers.spiders.entries import FeedEntry
+
+logger = logging.getLogger(__name__)
 
 OUTLET_META = "outlet_id"
 
@@ -56,6 +63,27 @@ class OutletSpider(scrapy.Spider):
 
     def outlet(self, outlet_id: str) -> Outlet:
         return self.context.config.outlet(outlet_id)
+
+    def article_from(self, response: Response) -> Article | None:
+        """The Article a listing's entry led to (``entry`` and ``source_url`` in its meta), or
+        None, counted and logged, when the response is not a text page."""
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("mediamon/articles/not_html")
+            logger.warning(
+                "outlet %s: %s is not a text page", response.meta["outlet_id"], response.url
+            )
+            return None
+        entry: FeedEntry = response.meta["entry"]
+        return Article(
+            url=response.url,
+            outlet_id=response.meta["outlet_id"],
+            html=response.body,
+            encoding=response.encoding,
+            fetched_at=utcnow(),
+            source_url=response.meta["source_url"],
+            hint_title=entry.title,
+            hint_published=entry.published,
+        )
 
 
 def apply_crawling_limits(settings: BaseSettings, crawling: CrawlingSettings) -> None:

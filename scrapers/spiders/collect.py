@@ -13,11 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy import Request
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
-from mediamon.db import utcnow
 from pipelines.store import stored_urls
 from scrapers.hostile import record_failure
 from scrapers.items import Article
@@ -62,20 +61,9 @@ class ArticleCollectingSpider(OutletSpider):
                 yield Request(entry.link, self.parse_article, errback=self.failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
-        entry: FeedEntry = response.meta["entry"]
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("mediamon/articles/not_html")
-            return
-        yield Article(
-            url=response.url,
-            outlet_id=response.meta["outlet_id"],
-            html=response.body,
-            encoding=response.encoding,
-            fetched_at=utcnow(),
-            source_url=response.meta["source_url"],
-            hint_title=entry.title,
-            hint_published=entry.published,
-        )
+        article = self.article_from(response)
+        if article is not None:
+            yield article
 
     def failed(self, failure: Failure) -> None:
         record_failure(self.crawler.stats, failure)

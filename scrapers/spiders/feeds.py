@@ -16,11 +16,10 @@ from urllib.parse import urldefrag, urljoin
 
 import feedparser
 from scrapy import Request
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
-from mediamon.db import utcnow
 from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
 from pipelines.store import stored_urls
 from scrapers.hostile import record_failure
@@ -142,24 +141,10 @@ class FeedSpider(OutletSpider):
             yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
-        entry: FeedEntry = response.meta["entry"]
-        self.article_done(entry.link, ok=True)
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("mediamon/articles/not_html")
-            logger.warning(
-                "outlet %s: %s is not a text page", response.meta["outlet_id"], response.url
-            )
-            return
-        yield Article(
-            url=response.url,
-            outlet_id=response.meta["outlet_id"],
-            html=response.body,
-            encoding=response.encoding,
-            fetched_at=utcnow(),
-            source_url=response.meta["poll"].url,
-            hint_title=entry.title,
-            hint_published=entry.published,
-        )
+        self.article_done(response.meta["entry"].link, ok=True)
+        article = self.article_from(response)
+        if article is not None:
+            yield article
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

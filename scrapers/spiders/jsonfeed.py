@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from scrapy.http import Response
 
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.entries import FeedEntry, parse_iso_datetime
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 
@@ -40,14 +39,4 @@ def _entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not isinstance(link, str) or not link.strip():
         return None
     url = urldefrag(urljoin(feed_url, link.strip()))[0]
-    return FeedEntry(url, item.get("title"), _date(item.get("date_published")))
-
-
-def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return FeedEntry(url, item.get("title"), parse_iso_datetime(item.get("date_published")))

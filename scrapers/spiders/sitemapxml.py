@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.entries import FeedEntry, parse_iso_datetime
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARSER = etree.XMLParser(
@@ -41,7 +41,9 @@ def read_sitemap(body: bytes, max_bytes: int) -> SitemapDocument:
         raise MalformedSitemap(f"not well-formed XML: {exc}") from exc
     kind = etree.QName(root).localname
     if kind == "sitemapindex":
-        children = [ChildSitemap(_text(e, "loc"), _date(_text(e, "lastmod"))) for e in root]
+        children = [
+            ChildSitemap(_text(e, "loc"), parse_iso_datetime(_text(e, "lastmod"))) for e in root
+        ]
         return SitemapDocument("index", children=[c for c in children if c.url])
     if kind == "urlset":
         entries = [_entry(element) for element in root]
@@ -64,8 +66,8 @@ def gunzip_capped(body: bytes, max_bytes: int) -> bytes:
 def _entry(element: etree._Element) -> FeedEntry:
     news = _child(element, "news")
     title = _text(news, "title") if news is not None else ""
-    published = _date(_text(news, "publication_date")) if news is not None else None
-    lastmod = _date(_text(element, "lastmod"))
+    published = parse_iso_datetime(_text(news, "publication_date")) if news is not None else None
+    lastmod = parse_iso_datetime(_text(element, "lastmod"))
     return FeedEntry(_text(element, "loc"), title or None, published or lastmod)
 
 
@@ -77,13 +79,3 @@ def _child(element: etree._Element, localname: str) -> etree._Element | None:
 def _text(element: etree._Element, localname: str) -> str:
     found = _child(element, localname)
     return (found.text or "").strip() if found is not None else ""
-
-
-def _date(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
