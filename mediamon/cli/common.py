@@ -1,4 +1,4 @@
-"""What every command shares: --config and --database-url, and turning problems into messages."""
+"""What the commands share: their common options and turning problems into clean messages."""
 
 from __future__ import annotations
 
@@ -58,3 +58,36 @@ def load_context(config_dir: str | None, database_url: str | None) -> Context:
         return get_context(config_dir, database_url)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+REDIS_URL_ENV = "MEDIAMON_REDIS_URL"
+
+
+def redis_url_option(command: F) -> F:
+    return click.option(
+        "--redis-url",
+        envvar=REDIS_URL_ENV,
+        help=f"Redis holding the shared crawl queue, overriding settings.yaml redis_url "
+        f"[env {REDIS_URL_ENV}], e.g. redis://queue.example.org:6379/0.",
+    )(command)
+
+
+def reachable_redis(ctx: Context, redis_url: str | None) -> str:
+    """The Redis URL to use, once it answers; a clean error naming it when it does not."""
+    from mediamon.distributed import RedisUnavailable, check_redis
+
+    url = redis_url or ctx.config.settings.redis_url
+    try:
+        check_redis(url)
+    except RedisUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    return url
+
+
+log_level_option = click.option(
+    "--log-level",
+    default="WARNING",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    help="Scrapy log level.",
+)

@@ -6,8 +6,12 @@ from typing import Any
 
 import click
 
-from mediamon.cli.common import config_options
-from mediamon.cli.worker_cmd import reachable_redis, redis_url_option
+from mediamon.cli.common import (
+    config_options,
+    log_level_option,
+    reachable_redis,
+    redis_url_option,
+)
 from mediamon.context import Context
 from mediamon.crawl import SPIDERS
 from mediamon.distributed import HANDED_OFF_STAT
@@ -35,13 +39,7 @@ from mediamon.distributed import HANDED_OFF_STAT
     "processes to fetch.",
 )
 @redis_url_option
-@click.option(
-    "--log-level",
-    default="WARNING",
-    show_default=True,
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    help="Scrapy log level.",
-)
+@log_level_option
 @config_options
 def crawl(
     ctx: Context,

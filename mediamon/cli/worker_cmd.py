@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import (
+    config_options,
+    log_level_option,
+    reachable_redis,
+    redis_url_option,
+)
 from mediamon.context import Context
-
-F = TypeVar("F", bound=Callable[..., Any])
-REDIS_URL_ENV = "MEDIAMON_REDIS_URL"
-
-
-def redis_url_option(command: F) -> F:
-    return click.option(
-        "--redis-url",
-        envvar=REDIS_URL_ENV,
-        help=f"Redis holding the shared crawl queue, overriding settings.yaml redis_url "
-        f"[env {REDIS_URL_ENV}], e.g. redis://queue.example.org:6379/0.",
-    )(command)
-
-
-def reachable_redis(ctx: Context, redis_url: str | None) -> str:
-    """The Redis URL to use, once it answers; a clean error naming it when it does not."""
-    from mediamon.distributed import RedisUnavailable, check_redis
-
-    url = redis_url or ctx.config.settings.redis_url
-    try:
-        check_redis(url)
-    except RedisUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
-    return url
 
 
 @click.command()
@@ -43,13 +21,7 @@ def reachable_redis(ctx: Context, redis_url: str | None) -> str:
     "SIGTERM].",
 )
 @redis_url_option
-@click.option(
-    "--log-level",
-    default="WARNING",
-    show_default=True,
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    help="Scrapy log level.",
-)
+@log_level_option
 @config_options
 def worker(ctx: Context, idle_exit: float | None, redis_url: str | None, log_level: str) -> None:
     """Fetch, extract, tag and store the articles queued by `mediamon crawl --distributed`.
