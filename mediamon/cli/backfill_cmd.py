@@ -41,8 +41,13 @@ def backfill(
         except KeyError as exc:
             raise click.BadParameter(str(exc.args[0]), param_hint="--outlet") from exc
     click.echo(f"backfilling {first} to {last} for {', '.join(outlets) or 'all outlets'}")
-    # One request at a time makes the limit exact: nothing beyond it is already in flight.
-    extra = {"CLOSESPIDER_ITEMCOUNT": limit, "CONCURRENT_REQUESTS": 1} if limit else {}
+    # One request at a time, extracted in this process, makes the limit exact: nothing beyond it
+    # is already downloading or waiting in the extraction pool.
+    extra = (
+        {"CLOSESPIDER_ITEMCOUNT": limit, "CONCURRENT_REQUESTS": 1, "MEDIAMON_EXTRACT_PROCESSES": 0}
+        if limit
+        else {}
+    )
     arguments = {"since": first.isoformat(), "until": last.isoformat()}
     results = run_crawl(ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments)
     for name, stats in results.items():
