@@ -10,6 +10,7 @@ trimmed copy, or one padded with another outlet's boilerplate) is high enough.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
@@ -87,6 +88,9 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + width]).encode() for i in range(len(words) - width + 1)}
 
 
+# Dedup and store both need the signature of the same text; items in flight between them are
+# bounded by Scrapy's CONCURRENT_ITEMS (100), so this many recent texts cover them.
+@functools.lru_cache(maxsize=256)
 def signature_of(text: str) -> TextSignature | None:
     """The text's signature; None when it is too short for near-duplicate detection."""
     found = shingles(text)
@@ -97,7 +101,9 @@ def signature_of(text: str) -> TextSignature | None:
 
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash_shingle)
     minhash.update_batch(list(found))
-    return TextSignature(minhash.hashvalues, len(found))
+    values = minhash.hashvalues
+    values.setflags(write=False)  # cached and shared between callers
+    return TextSignature(values, len(found))
 
 
 def index_signature(session: Session, article_id: int, signature: TextSignature) -> None:
