@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import scrapy
@@ -13,6 +14,7 @@ from mediamon.config import Outlet
 from mediamon.config_models import CrawlingSettings
 from mediamon.context import Context, context_from_settings
 from mediamon.db import utcnow
+from pipelines.store import stored_urls
 from scrapers.items import Article
 from scrapers.spiders.entries import FeedEntry
 
@@ -63,6 +65,24 @@ class OutletSpider(scrapy.Spider):
 
     def outlet(self, outlet_id: str) -> Outlet:
         return self.context.config.outlet(outlet_id)
+
+    def fetchable_entries(
+        self, outlet: Outlet, entries: Iterable[FeedEntry], offsite_stat: str
+    ) -> list[FeedEntry]:
+        """Those of a listing's ``entries`` worth requesting: not stored yet, on the outlet's own
+        domains (the others are counted under ``offsite_stat``)."""
+        listed = list(entries)
+        known = stored_urls(self.context.engine, [entry.link for entry in listed])
+        fetchable = []
+        for entry in listed:
+            if entry.link in known:
+                self.crawler.stats.inc_value("mediamon/articles/already_stored")
+            elif not outlet.owns(entry.link):
+                self.crawler.stats.inc_value(offsite_stat)
+                logger.info("outlet %s: skipping off-domain link %s", outlet.id, entry.link)
+            else:
+                fetchable.append(entry)
+        return fetchable
 
     def article_from(self, response: Response) -> Article | None:
         """The Article a listing's entry led to (``entry`` and ``source_url`` in its meta), or

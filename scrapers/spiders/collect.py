@@ -17,7 +17,6 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
-from pipelines.store import stored_urls
 from scrapers.hostile import record_failure
 from scrapers.items import Article
 from scrapers.spiders.base import OutletSpider
@@ -50,15 +49,9 @@ class ArticleCollectingSpider(OutletSpider):
     ) -> Iterator[Request]:
         listed = list(entries)
         self.crawler.stats.inc_value("mediamon/collect/listed", len(listed))
-        known = stored_urls(self.context.engine, [entry.link for entry in listed])
-        for entry in listed:
-            if entry.link in known:
-                self.crawler.stats.inc_value("mediamon/articles/already_stored")
-            elif not outlet.owns(entry.link):
-                self.crawler.stats.inc_value("mediamon/offsite/listed_links")
-            else:
-                meta = self.outlet_meta(outlet, entry=entry, source_url=source_url)
-                yield Request(entry.link, self.parse_article, errback=self.failed, meta=meta)
+        for entry in self.fetchable_entries(outlet, listed, "mediamon/offsite/listed_links"):
+            meta = self.outlet_meta(outlet, entry=entry, source_url=source_url)
+            yield Request(entry.link, self.parse_article, errback=self.failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         article = self.article_from(response)

@@ -21,7 +21,6 @@ from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
 from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
-from pipelines.store import stored_urls
 from scrapers.hostile import record_failure
 from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
@@ -123,15 +122,7 @@ class FeedSpider(OutletSpider):
     def article_requests(
         self, outlet: Outlet, entries: list[FeedEntry], poll: FeedPoll
     ) -> Iterator[Request]:
-        known = stored_urls(self.context.engine, [entry.link for entry in entries])
-        for entry in entries:
-            if entry.link in known:
-                self.crawler.stats.inc_value("mediamon/articles/already_stored")
-                continue
-            if not outlet.owns(entry.link):
-                self.crawler.stats.inc_value("mediamon/offsite/feed_entries")
-                logger.info("outlet %s: skipping off-domain entry %s", outlet.id, entry.link)
-                continue
+        for entry in self.fetchable_entries(outlet, entries, "mediamon/offsite/feed_entries"):
             poll.pending += 1
             if entry.link in self.waiting:
                 self.waiting[entry.link].append(poll)
