@@ -139,9 +139,3 @@ def due_feeds(engine: Engine, urls: Sequence[str], now: datetime | None = None) 
         query = select(Feed.url, Feed.next_poll_at).where(Feed.url.in_(list(urls)))
         scheduled = {url: when for url, when in session.execute(query)}
     return {url for url in urls if (when := scheduled.get(url)) is None or when <= now}
-
-
-def failing_feeds(engine: Engine, at_least: int = 1) -> list[Feed]:
-    with Session(engine) as session:
-        query = select(Feed).where(Feed.consecutive_failures >= at_least)
-        return list(session.scalars(query))

@@ -33,11 +33,6 @@ def finish_run(
         run.errors = errors
 
 
-def recent_runs(engine: Engine, limit: int = 20) -> list[Run]:
-    with Session(engine) as session:
-        return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
-
-
 # What a child records when it could not finish (Scrapy says 'shutdown' after a SIGTERM): the
 # scheduler knows better why. A run the child finished otherwise keeps its own outcome.
 SUPERSEDED_OUTCOMES = ("running", "shutdown")

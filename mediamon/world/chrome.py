@@ -66,5 +66,3 @@ UKRAINIAN = Chrome(
     footer_links=("Про нас", "Контакти", "Політика конфіденційності", "Реклама"),
     date_format="%d.%m.%Y %H:%M",
 )
-
-CHROME_BY_LANGUAGE = {"en": ENGLISH, "ru": RUSSIAN, "uk": UKRAINIAN}
