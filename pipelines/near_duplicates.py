@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import delete, insert, select
@@ -23,6 +25,9 @@ from sqlalchemy.orm import Session
 from mediamon.db import MinHashBand, MinHashSignature
 from pipelines.text_analysis import tokenize
 
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
 SHINGLE_WORDS = 3
 # 40 bands of 3 rows: a pair with Jaccard 0.4 shares a band with probability 0.93, at 0.5 with
 # 0.995, at 0.1 with 0.04 (and is then rejected by verification).
@@ -30,10 +35,14 @@ BANDS = 40
 ROWS_PER_BAND = 3
 NUM_PERM = BANDS * ROWS_PER_BAND
 SEED = 1
+# Stored signatures are only comparable when made with the same scheme.
+MINHASH_SCHEME = "affine32"
 MIN_SHINGLES = 8
 MIN_RESEMBLANCE = 0.6
 MIN_CONTAINMENT = 0.75
 CANDIDATE_CHUNK = 500
+# Verified per new text, at most: true copies share the most bands, so they rank first.
+MAX_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -50,31 +59,44 @@ class TextSignature:
     def from_bytes(cls, blob: bytes, shingles: int) -> TextSignature:
         return cls(np.frombuffer(blob, dtype="<u4").astype(np.uint64), shingles)
 
-    def band_keys(self) -> list[int]:
+    @functools.cached_property
+    def band_keys(self) -> tuple[int, ...]:
         """One signed 64-bit key per band, also encoding the band's number."""
-        keys = []
-        for band in range(BANDS):
-            rows = self.values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-            digest = hashlib.blake2b(
-                rows.astype("<u4").tobytes(), digest_size=8, salt=bytes([band])
+        raw = self.to_bytes()
+        width = ROWS_PER_BAND * 4
+        return tuple(
+            int.from_bytes(
+                hashlib.blake2b(
+                    raw[band * width : (band + 1) * width], digest_size=8, salt=bytes([band])
+                ).digest(),
+                "little",
+                signed=True,
             )
-            keys.append(int.from_bytes(digest.digest(), "little", signed=True))
-        return keys
+            for band in range(BANDS)
+        )
 
     def resemblance(self, other: TextSignature) -> float:
         """Estimated Jaccard similarity of the two texts' shingle sets."""
         return float(np.mean(self.values == other.values))
 
-    def containment(self, other: TextSignature) -> float:
-        """Estimated share of the smaller shingle set found in the larger one."""
-        jaccard = self.resemblance(other)
-        shared = jaccard * (self.shingles + other.shingles) / (1 + jaccard)
-        return min(1.0, shared / max(1, min(self.shingles, other.shingles)))
+    def copied(self, others: Sequence[TextSignature]) -> list[tuple[int, float]]:
+        """Positions in ``others`` of the texts this one copies, with their resemblance.
+
+        A copy has a high estimated resemblance (Jaccard), or a high containment: the share of
+        the smaller shingle set found in the larger one (a trimmed copy, or one padded with
+        another outlet's boilerplate).
+        """
+        if not others:
+            return []
+        jaccard = (np.stack([o.values for o in others]) == self.values).mean(axis=1)
+        sizes = np.array([o.shingles for o in others], dtype=np.float64)
+        shared = jaccard * (self.shingles + sizes) / (1 + jaccard)
+        containment = np.minimum(1.0, shared / np.maximum(1, np.minimum(self.shingles, sizes)))
+        found = (jaccard >= MIN_RESEMBLANCE) | (containment >= MIN_CONTAINMENT)
+        return [(int(i), float(jaccard[i])) for i in np.flatnonzero(found)]
 
     def is_copy_of(self, other: TextSignature) -> bool:
-        if self.resemblance(other) >= MIN_RESEMBLANCE:
-            return True
-        return self.containment(other) >= MIN_CONTAINMENT
+        return bool(self.copied([other]))
 
 
 def _hash_shingle(shingle: bytes) -> int:
@@ -99,27 +121,51 @@ def signature_of(text: str) -> TextSignature | None:
     # datasketch imports scipy (a third of a second); only a crawl that stores text needs it.
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash_shingle)
+    template = _minhash_template()
+    minhash = MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashfunc=_hash_shingle,
+        permutations=template.permutations,
+        scheme=MINHASH_SCHEME,
+    )
     minhash.update_batch(list(found))
     values = minhash.hashvalues
     values.setflags(write=False)  # cached and shared between callers
     return TextSignature(values, len(found))
 
 
+@functools.cache
+def _minhash_template() -> MinHash:
+    # datasketch draws the permutations from the seed for every MinHash: a third of the cost of
+    # a signature, so new ones reuse these.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME)
+
+
 def index_signature(session: Session, article_id: int, signature: TextSignature) -> None:
     """Store an article's signature and band keys (replacing any it had)."""
     forget_signature(session, article_id)
+    index_signatures(session, [(article_id, signature)])
+
+
+def index_signatures(session: Session, signed: Sequence[tuple[int, TextSignature]]) -> None:
+    """Store the signatures and band keys of new articles (which have none yet)."""
+    if not signed:
+        return
     session.execute(
         insert(MinHashSignature),
         [
-            {
-                "article_id": article_id,
-                "signature": signature.to_bytes(),
-                "shingles": signature.shingles,
-            }
+            {"article_id": i, "signature": signature.to_bytes(), "shingles": signature.shingles}
+            for i, signature in signed
         ],
     )
-    bands = [{"band_key": key, "article_id": article_id} for key in set(signature.band_keys())]
+    bands = [
+        {"band_key": key, "article_id": i}
+        for i, signature in signed
+        for key in set(signature.band_keys)
+    ]
     session.execute(insert(MinHashBand), bands)
 
 
@@ -128,7 +174,7 @@ def forget_signature(session: Session, article_id: int) -> None:
     if stored is None:
         return
     old = TextSignature.from_bytes(stored.signature, stored.shingles)
-    keys = list(set(old.band_keys()))
+    keys = list(set(old.band_keys))
     session.execute(
         delete(MinHashBand).where(
             MinHashBand.article_id == article_id, MinHashBand.band_key.in_(keys)
@@ -138,21 +184,53 @@ def forget_signature(session: Session, article_id: int) -> None:
     session.flush()
 
 
-def candidate_ids(session: Session, signature: TextSignature) -> set[int]:
-    """Articles sharing at least one band with ``signature``."""
-    query = select(MinHashBand.article_id).where(MinHashBand.band_key.in_(signature.band_keys()))
-    return set(session.scalars(query.distinct()))
+def candidate_ids(session: Session, signatures: Sequence[TextSignature]) -> list[list[int]]:
+    """For each signature, the stored articles sharing a band with it: those sharing most first,
+    at most ``MAX_CANDIDATES`` (a text full of common phrases shares a band with many)."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    keys = sorted({key for signature in signatures for key in signature.band_keys})
+    for start in range(0, len(keys), CANDIDATE_CHUNK):
+        query = select(MinHashBand.band_key, MinHashBand.article_id).where(
+            MinHashBand.band_key.in_(keys[start : start + CANDIDATE_CHUNK])
+        )
+        for key, article_id in session.execute(query):
+            postings[key].append(article_id)
+    return [_most_shared(postings, signature) for signature in signatures]
+
+
+def _most_shared(postings: dict[int, list[int]], signature: TextSignature) -> list[int]:
+    shared = Counter(i for key in set(signature.band_keys) for i in postings.get(key, ()))
+    ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [article_id for article_id, _ in ranked[:MAX_CANDIDATES]]
 
 
 def find_copies(
     session: Session, signature: TextSignature, exclude: Iterable[int] = ()
 ) -> list[tuple[int, float]]:
     """Stored articles whose text ``signature`` copies, best match first, with resemblance."""
-    candidates = sorted(candidate_ids(session, signature) - set(exclude))
-    found = []
-    for stored_id, stored in _signatures(session, candidates):
-        if signature.is_copy_of(stored):
-            found.append((stored_id, signature.resemblance(stored)))
+    return find_copies_of(session, [signature], exclude)[0]
+
+
+def find_copies_of(
+    session: Session, signatures: Sequence[TextSignature], exclude: Iterable[int] = ()
+) -> list[list[tuple[int, float]]]:
+    """``find_copies`` for several signatures at once, in a fixed number of queries."""
+    excluded = set(exclude)
+    candidates = [
+        [i for i in found if i not in excluded] for found in candidate_ids(session, signatures)
+    ]
+    stored = dict(_signatures(session, sorted({i for found in candidates for i in found})))
+    return [
+        _copies(signature, found, stored)
+        for signature, found in zip(signatures, candidates, strict=True)
+    ]
+
+
+def _copies(
+    signature: TextSignature, candidates: list[int], stored: dict[int, TextSignature]
+) -> list[tuple[int, float]]:
+    ids = [i for i in candidates if i in stored]
+    found = [(ids[at], score) for at, score in signature.copied([stored[i] for i in ids])]
     return sorted(found, key=lambda match: (-match[1], match[0]))
 
 

@@ -1,74 +1,137 @@
-"""The store pipeline: writes each article, its raw HTML (compressed) and its topics.
+"""The store pipeline: deduplicates and writes articles in batches, one transaction each.
 
 One article per canonical URL (see ``pipelines.canonical``). Storing the same article again with
 the same text changes nothing; with a changed text, the stored text becomes a version in
-``article_versions`` and the row takes the new one (see ``pipelines.versions``). Each stored
-text's MinHash signature is indexed in the same transaction, for near-duplicate detection.
+``article_versions`` and the row takes the new one (see ``pipelines.versions``). New articles
+are checked for copies (``pipelines.dedup``) against the database and the earlier articles of
+their batch, then inserted with their topics and near-duplicate signatures in a few statements.
+
+Batching is what makes storing cheap: a crawl hands over articles one by one, and each waits at
+most ``BATCH_SECONDS`` (or until ``BATCH_SIZE`` are waiting) for the batch to be written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from sqlalchemy import Engine, delete, or_, select
+from sqlalchemy import Engine, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.context import context_from_settings
 from mediamon.db import ArticleRow, ArticleTopic, compress_html
 from pipelines.canonical import canonicalize
-from pipelines.dedup import content_hash
-from pipelines.near_duplicates import index_signature, signature_of
+from pipelines.dedup import Original, content_hash, find_original, find_originals
+from pipelines.near_duplicates import index_signature, index_signatures, signature_of
 from pipelines.versions import keep_current_as_version
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
 LOOKUP_CHUNK = 500
+BATCH_SIZE = 64
+BATCH_SIZE_SETTING = "MEDIAMON_STORE_BATCH_SIZE"
+BATCH_SECONDS = 0.25
 Outcome = Literal["new", "version", "unchanged"]
 
 
 @dataclass(frozen=True)
 class Saved:
-    """What storing did: ``id`` of the article (None if a concurrent insert won the race)."""
+    """What storing did: ``id`` of the article (None if a concurrent insert won the race), and
+    ``copied`` ("exact", "near" or "") when its text copies another article's."""
 
     id: int | None
     outcome: Outcome
+    copied: str = ""
 
 
 class StorePipeline:
-    """Stores articles; counts ``mediamon/store/stored``, ``mediamon/store/new_versions``,
-    ``mediamon/store/already_stored`` and ``mediamon/store/outlet/<id>``."""
+    """Stores articles in batches; counts ``mediamon/store/stored``, ``.../new_versions``,
+    ``.../already_stored``, ``.../outlet/<id>`` and ``mediamon/dedup/{exact,near}_copies``."""
 
-    def __init__(self, engine: Engine, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        stats: StatsCollector | None = None,
+        batch_size: int = BATCH_SIZE,
+        batch_seconds: float = BATCH_SECONDS,
+    ) -> None:
         self.engine = engine
         self.stats = stats
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._waiting: list[tuple[Article, asyncio.Future[None]]] = []
+        self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(context_from_settings(crawler.settings).engine, crawler.stats)
+        engine = context_from_settings(crawler.settings).engine
+        batch_size = crawler.settings.getint(BATCH_SIZE_SETTING, BATCH_SIZE)
+        if crawler.settings.getint("CLOSESPIDER_ITEMCOUNT"):
+            batch_size = 1  # a crawl limited to N articles stores no more than N
+        return cls(engine, crawler.stats, batch_size)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
-        saved = save_article(self.engine, item)
-        item.id = saved.id
-        if saved.outcome == "version":
-            logger.info("%s changed since it was stored: kept the old text as a version", item.url)
-        self._count(saved.outcome, item.outlet_id)
+        loop = asyncio.get_running_loop()
+        stored: asyncio.Future[None] = loop.create_future()
+        self._waiting.append((item, stored))
+        if len(self._waiting) >= self.batch_size:
+            self.flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.batch_seconds, self.flush)
+        await stored
         return item
 
-    def _count(self, outcome: Outcome, outlet_id: str) -> None:
+    def close_spider(self, spider: Any = None) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Store the articles waiting, and let them go on."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        try:
+            self.store([item for item, _ in waiting])
+        except Exception as exc:  # each item fails with it; nothing of the batch was written
+            for _, stored in waiting:
+                if not stored.done():
+                    stored.set_exception(exc)
+            return
+        for _, stored in waiting:
+            if not stored.done():
+                stored.set_result(None)
+
+    def store(self, items: Sequence[Article]) -> None:
+        """Store ``items`` in one transaction, setting each one's ``id`` and ``duplicate_of``."""
+        for item, saved in zip(items, save_articles(self.engine, items), strict=True):
+            item.id = saved.id
+            if saved.outcome == "version":
+                logger.info(
+                    "%s changed since it was stored: kept the old text as a version", item.url
+                )
+            if saved.copied:
+                logger.debug("%s copies article %s (%s)", item.url, item.duplicate_of, saved.copied)
+            self._count(saved, item.outlet_id)
+
+    def _count(self, saved: Saved, outlet_id: str) -> None:
         if self.stats is None:
             return
-        key = {"new": "stored", "version": "new_versions", "unchanged": "already_stored"}[outcome]
-        self.stats.inc_value(f"mediamon/store/{key}")
-        if outcome == "new":
+        key = {"new": "stored", "version": "new_versions", "unchanged": "already_stored"}
+        self.stats.inc_value(f"mediamon/store/{key[saved.outcome]}")
+        if saved.outcome == "new":
             self.stats.inc_value(f"mediamon/store/outlet/{outlet_id}")
+        if saved.copied:
+            self.stats.inc_value(f"mediamon/dedup/{saved.copied}_copies")
 
 
 def store_article(engine: Engine, item: Article) -> int | None:
@@ -82,27 +145,110 @@ def store_article(engine: Engine, item: Article) -> int | None:
 
 def save_article(engine: Engine, item: Article) -> Saved:
     """Insert ``item``, or, when its URL is stored with another text, append a version."""
-    canonical = canonicalize(item.canonical_url or item.url)
-    item.content_hash = item.content_hash or content_hash(item.text)
+    return save_articles(engine, [item])[0]
+
+
+def save_articles(engine: Engine, items: Sequence[Article]) -> list[Saved]:
+    """``save_article`` for several articles in arrival order, in one transaction."""
+    for item in items:
+        item.canonical_url = canonicalize(item.canonical_url or item.url)
+        item.content_hash = item.content_hash or content_hash(item.text)
     try:
         with Session(engine) as session, session.begin():
-            row = _stored_row(session, item.url, canonical)
-            if row is None:
-                return Saved(_insert(session, item, canonical), "new")
-            if _same_text(row, item):
-                return Saved(row.id, "unchanged")
-            _replace_text(session, row, item)
-            return Saved(row.id, "version")
+            return _save_batch(session, items)
     except IntegrityError:
-        # Another process stored the same URL between our check and our insert.
-        return Saved(None, "unchanged")
+        if len(items) == 1:  # another process stored the same URL between our check and insert
+            return [Saved(None, "unchanged")]
+        return [save_article(engine, item) for item in items]
 
 
-def _stored_row(session: Session, url: str, canonical: str) -> ArticleRow | None:
-    query = select(ArticleRow).where(
-        or_(ArticleRow.url.in_([url, canonical]), ArticleRow.canonical_url.in_([url, canonical]))
+def _save_batch(session: Session, items: Sequence[Article]) -> list[Saved]:
+    stored = _stored_rows(session, items)
+    new: list[int] = []
+    canonicals: set[str | None] = set()
+    for position, item in enumerate(items):
+        if not _row_of(stored, item) and item.canonical_url not in canonicals:
+            new.append(position)
+            canonicals.add(item.canonical_url)
+    saved: dict[int, Saved] = dict(
+        zip(new, _insert_new(session, [items[p] for p in new]), strict=True)
     )
-    return session.scalars(query.limit(1)).first()
+    for position, item in enumerate(items):
+        if position not in saved:
+            saved[position] = _save_again(session, item)
+    return [saved[position] for position in range(len(items))]
+
+
+def _save_again(session: Session, item: Article) -> Saved:
+    """An article whose URL is stored: unchanged, or a new version of it."""
+    row = _row_of(_stored_rows(session, [item]), item)
+    assert row is not None
+    if _same_text(row, item):
+        item.duplicate_of = row.duplicate_of
+        return Saved(row.id, "unchanged")
+    item.duplicate_of, how = find_original(session, item, own_id=row.id)
+    _replace_text(session, row, item)
+    return Saved(row.id, "version", how)
+
+
+def _insert_new(session: Session, items: Sequence[Article]) -> list[Saved]:
+    if not items:
+        return []
+    originals = find_originals(session, items)
+    for item, original in zip(items, originals, strict=True):
+        item.duplicate_of = original.article_id if original else None
+    ids = list(
+        session.scalars(
+            insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+            [_row_values(item) for item in items],
+        )
+    )
+    _point_at_batch_originals(session, items, originals, ids)
+    topics = [
+        {"article_id": i, "topic_id": topic}
+        for i, item in zip(ids, items, strict=True)
+        for topic in item.topics
+    ]
+    if topics:
+        session.execute(insert(ArticleTopic), topics)
+    signed = [(i, signature_of(item.text)) for i, item in zip(ids, items, strict=True)]
+    index_signatures(session, [(i, s) for i, s in signed if s is not None])
+    return [
+        Saved(i, "new", original.how if original else "")
+        for i, original in zip(ids, originals, strict=True)
+    ]
+
+
+def _point_at_batch_originals(
+    session: Session, items: Sequence[Article], originals: list[Original | None], ids: list[int]
+) -> None:
+    """Copies of articles of the same batch learn their original's id once it is inserted."""
+    updates = []
+    for item, original, own_id in zip(items, originals, ids, strict=True):
+        if original is not None and original.position is not None:
+            item.duplicate_of = ids[original.position]
+            updates.append({"id": own_id, "duplicate_of": item.duplicate_of})
+    if updates:
+        session.execute(update(ArticleRow), updates)
+
+
+def _stored_rows(session: Session, items: Iterable[Article]) -> dict[str, ArticleRow]:
+    """Stored rows by URL and by canonical URL, for the URLs of ``items``."""
+    forms = list({form for item in items for form in (item.url, item.canonical_url)})
+    rows: dict[str, ArticleRow] = {}
+    for start in range(0, len(forms), LOOKUP_CHUNK):
+        chunk = forms[start : start + LOOKUP_CHUNK]
+        query = select(ArticleRow).where(
+            or_(ArticleRow.url.in_(chunk), ArticleRow.canonical_url.in_(chunk))
+        )
+        for row in session.scalars(query):
+            rows.setdefault(row.url, row)
+            rows.setdefault(row.canonical_url, row)
+    return rows
+
+
+def _row_of(stored: dict[str, ArticleRow], item: Article) -> ArticleRow | None:
+    return next((stored[form] for form in (item.url, item.canonical_url) if form in stored), None)
 
 
 def _same_text(row: ArticleRow, item: Article) -> bool:
@@ -111,46 +257,45 @@ def _same_text(row: ArticleRow, item: Article) -> bool:
     return row.text == item.text
 
 
-def _insert(session: Session, item: Article, canonical: str) -> int:
-    row = ArticleRow(url=item.url, canonical_url=canonical, outlet_id=item.outlet_id)
-    _fill_row(row, item)
-    session.add(row)
-    session.flush()
-    _index(session, row.id, item)
-    return row.id
-
-
 def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
     keep_current_as_version(session, row)
-    _fill_row(row, item)
+    for name, value in _row_values(item, row).items():
+        setattr(row, name, value)
     session.execute(delete(ArticleTopic).where(ArticleTopic.article_id == row.id))
     session.flush()
-    _index(session, row.id, item)
-
-
-def _index(session: Session, article_id: int, item: Article) -> None:
-    session.add_all(ArticleTopic(article_id=article_id, topic_id=t) for t in item.topics)
+    session.add_all(ArticleTopic(article_id=row.id, topic_id=t) for t in item.topics)
     signature = signature_of(item.text)
     if signature is not None:
-        index_signature(session, article_id, signature)
+        index_signature(session, row.id, signature)
 
 
-def _fill_row(row: ArticleRow, item: Article) -> None:
-    row.title = item.title or item.hint_title
-    row.authors = item.authors
-    row.published_at = item.published_at or item.hint_published
-    row.updated_at = item.updated_at
-    row.fetched_at = item.fetched_at
-    row.language = item.language
-    row.text = item.text
-    row.raw_html = compress_html(item.html)
-    row.encoding = item.encoding
-    row.removed = item.removed
-    row.is_teaser = item.is_teaser
-    row.content_hash = item.content_hash
-    row.source_url = item.source_url
+def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
+    """The columns of an article row; a stored row keeps its URLs and its first original."""
+    values: dict[str, Any] = {
+        "title": item.title or item.hint_title,
+        "authors": item.authors,
+        "published_at": item.published_at or item.hint_published,
+        "updated_at": item.updated_at,
+        "fetched_at": item.fetched_at,
+        "language": item.language,
+        "text": item.text,
+        "raw_html": compress_html(item.html),
+        "encoding": item.encoding,
+        "removed": item.removed,
+        "is_teaser": item.is_teaser,
+        "content_hash": item.content_hash,
+        "source_url": item.source_url,
+    }
+    if row is None:
+        return values | {
+            "url": item.url,
+            "canonical_url": item.canonical_url,
+            "outlet_id": item.outlet_id,
+            "duplicate_of": item.duplicate_of,
+        }
     if row.duplicate_of is None and item.duplicate_of != row.id:
-        row.duplicate_of = item.duplicate_of
+        values["duplicate_of"] = item.duplicate_of
+    return values
 
 
 def stored_urls(engine: Engine, urls: Iterable[str]) -> set[str]:

@@ -55,7 +55,6 @@ MEDIAMON_PROGRESS_INTERVAL = 30  # seconds between progress lines of a long craw
 
 ITEM_PIPELINES = {
     "pipelines.extract_pipeline.ExtractPipeline": 100,
-    "pipelines.dedup.DedupPipeline": 300,
     "pipelines.topics.TopicsPipeline": 400,
     "pipelines.store.StorePipeline": 500,
     "pipelines.stories.StoriesPipeline": 600,
@@ -63,5 +62,8 @@ ITEM_PIPELINES = {
 # Processes extracting pages: None takes settings.yaml's crawling.extract_processes, else one per
 # CPU core; 0 or 1 extracts in the crawl process itself.
 MEDIAMON_EXTRACT_PROCESSES: int | None = None
+
+# Articles stored per transaction (a batch waits at most a quarter of a second to fill up).
+MEDIAMON_STORE_BATCH_SIZE = 64
 
 FEED_EXPORT_ENCODING = "utf-8"

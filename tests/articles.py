@@ -1,13 +1,10 @@
-"""Building articles as the extract stage hands them on, and running them through dedup to store."""
+"""Building articles as the extract stage hands them on, and running them through to store."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
 from sqlalchemy import Engine
 
-from pipelines.dedup import DedupPipeline
 from pipelines.store import StorePipeline
 from pipelines.stories import StoriesPipeline
 from pipelines.topics import TopicsPipeline
@@ -45,14 +42,16 @@ class Pipelines:
     """The pipelines after extraction, in crawl order, without a crawler."""
 
     def __init__(self, engine: Engine, topics: TopicsPipeline | None = None) -> None:
-        self.stages: list[Any] = [
-            DedupPipeline(engine),
-            *([topics] if topics else []),
-            StorePipeline(engine),
-            StoriesPipeline(engine),
-        ]
+        self.topics = topics
+        self.store = StorePipeline(engine)
+        self.stories = StoriesPipeline(engine)
 
     def run(self, item: Article) -> Article:
-        for stage in self.stages:
-            item = stage.process_item(item)
-        return item
+        return self.run_batch([item])[0]
+
+    def run_batch(self, items: list[Article]) -> list[Article]:
+        """Articles that reach the store together, as in a crawl's batch."""
+        if self.topics is not None:
+            items = [self.topics.process_item(item) for item in items]
+        self.store.store(items)
+        return [self.stories.process_item(item) for item in items]
