@@ -132,3 +132,33 @@ def test_refetching_an_original_does_not_mark_it_a_copy_of_itself(engine: Engine
     assert again.id == original
     assert again.duplicate_of is None
     assert duplicate_of(engine, original) is None
+
+
+def test_copies_arriving_in_one_batch_point_at_the_first_of_the_batch(engine: Engine) -> None:
+    batch = [
+        make_article("https://wire.example/a1", "\n".join(WIRE), outlet_id="wire"),
+        make_article("https://daily.example/b7", "\n".join(WIRE), outlet_id="daily"),
+        make_article("https://weekly.example/c3", "\n".join(WIRE[:4]), outlet_id="weekly"),
+        make_article("https://wire.example/a2", "\n".join(OTHER_ATTACK), outlet_id="wire"),
+        make_article("https://wire.example/a1?utm_source=x", "\n".join(WIRE), outlet_id="wire"),
+    ]
+    original, exact, near, other, same_url = Pipelines(engine).run_batch(batch)
+    assert original.id is not None and original.duplicate_of is None
+    assert (exact.duplicate_of, duplicate_of(engine, exact.id)) == (original.id, original.id)  # type: ignore[arg-type]
+    assert (near.duplicate_of, duplicate_of(engine, near.id)) == (original.id, original.id)  # type: ignore[arg-type]
+    assert other.duplicate_of is None
+    assert same_url.id == original.id
+
+
+def test_a_batch_copy_prefers_the_stored_original_to_a_batch_copy(engine: Engine) -> None:
+    original = store(engine, "https://wire.example/a1", WIRE)
+    batch = [
+        make_article("https://daily.example/b7", "\n".join(WIRE[:5]), outlet_id="daily"),
+        make_article("https://weekly.example/c3", "\n".join(WIRE[:5]), outlet_id="weekly"),
+    ]
+    first, second = Pipelines(engine).run_batch(batch)
+    assert first.duplicate_of == original
+    assert second.duplicate_of == original
+    with Session(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(ArticleRow))
+    assert stored == 3
