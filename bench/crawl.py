@@ -3,9 +3,10 @@
 Usage: ``python bench/crawl.py [--outlets 20] [--articles 1000]`` crawls a generated outlet world
 on loopback twice, each crawl in its own process: the baseline (bench/baseline_spider.py:
 trafilatura in the callback, JSON lines out) and ``mediamon crawl --spider sitemaps`` (extract,
-appeal stripping, dedup, topics, store into SQLite). The mediamon process's resident memory is
-sampled; ``rss_mb_5k`` is its peak until a quarter of the pages were served (5,000 of 20,000),
-``rss_mb_20k`` its peak over the whole crawl.
+appeal stripping, dedup, topics, store into SQLite). The resident memory of the mediamon process
+and its children (crawl processes, extraction workers) is sampled; ``rss_mb_5k`` is its peak
+until a quarter of the pages were served (5,000 of 20,000), ``rss_mb_20k`` its peak over the
+whole crawl.
 
 ``--workers`` adds per-request latency to the world (download-bound) and compares one
 ``mediamon worker`` with two, fed by ``mediamon crawl --distributed`` through Redis. The last
@@ -62,12 +63,33 @@ def clean_environment() -> dict[str, str]:
 
 
 def resident_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants (crawl and extraction processes)."""
+    return sum(_own_resident_mb(p) for p in _process_tree(pid))
+
+
+def _own_resident_mb(pid: int) -> float:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0.0
     match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
     return int(match.group(1)) / 1024 if match else 0.0
+
+
+def _process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return tree
 
 
 def run_measured(command: list[str], world: OutletWorld, early_pages: int) -> Measured:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import Engine
 
 from pipelines.store import StorePipeline
