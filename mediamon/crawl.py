@@ -1,13 +1,18 @@
-"""Run mediamon's spiders in this process (one crawl per process: Twisted cannot restart).
+"""Run mediamon's spiders: in this process, or sharded over several crawl processes.
 
-Spiders run one after another, so a later one sees what an earlier one stored and never fetches
-it again; a spider none of the selected outlets has sources for is not started at all.
+One crawl per process (Twisted cannot restart). Spiders run one after another, so a later one
+sees what an earlier one stored and never fetches it again; a spider none of the selected outlets
+has sources for is not started at all. A crawl of several processes (:mod:`mediamon.sharded`)
+gives each its own outlets and runs this same crawl in each.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerRunner
@@ -19,13 +24,53 @@ from mediamon.context import CONFIG_SETTING, DATABASE_SETTING, Context
 
 SPIDERS = ("feeds", "sitemaps", "sections")
 
+# Told as each spider opens (stats None) and as it finishes: (event, spider, stats).
+SpiderEvents = Callable[[str, str, dict[str, Any] | None], None]
 
-def crawl_settings(context: Context, log_level: str = "WARNING") -> Settings:
+
+class CrawlFailed(Exception):
+    """Crawl processes of a sharded crawl failed; ``results`` holds what the others did."""
+
+    def __init__(self, failures: list[str], results: dict[str, dict[str, Any]]) -> None:
+        super().__init__("; ".join(failures))
+        self.failures = failures
+        self.results = results
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    """A crawl asked for: its needed spiders, its outlets (none: all), its options."""
+
+    spiders: list[str]
+    outlets: list[str]
+    windowed: bool
+    log_level: str
+    extra_settings: dict[str, Any] | None
+    spider_args: dict[str, str] | None
+
+    def arguments(self, outlets: Sequence[str]) -> dict[str, Any]:
+        """The spiders' arguments for a crawl of ``outlets``."""
+        return {"outlet": ",".join(outlets) or None, **(self.spider_args or {})}
+
+
+def crawl_settings(
+    context: Context, log_level: str = "WARNING", extra: dict[str, Any] | None = None
+) -> Settings:
+    config_dir, database_url = str(context.config.directory), context.config.settings.database_url
+    return scrapy_settings(config_dir, database_url, log_level, extra)
+
+
+def scrapy_settings(
+    config_dir: str, database_url: str, log_level: str, extra: dict[str, Any] | None = None
+) -> Settings:
+    """The project's Scrapy settings for this config and database, ``extra`` on top."""
     settings = Settings()
     settings.setmodule("scrapers.settings", priority="project")
-    settings.set(CONFIG_SETTING, str(context.config.directory), priority="cmdline")
-    settings.set(DATABASE_SETTING, context.config.settings.database_url, priority="cmdline")
+    settings.set(CONFIG_SETTING, config_dir, priority="cmdline")
+    settings.set(DATABASE_SETTING, database_url, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    for name, value in (extra or {}).items():
+        settings.set(name, value, priority="cmdline")
     return settings
 
 
@@ -52,23 +97,45 @@ def run_crawl(
     log_level: str = "WARNING",
     extra_settings: dict[str, Any] | None = None,
     spider_args: dict[str, str] | None = None,
+    processes: int | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Crawl with each needed spider, one after another; return each spider's final stats."""
-    settings = crawl_settings(context, log_level)
-    for name, value in (extra_settings or {}).items():
-        settings.set(name, value, priority="cmdline")
+    """Crawl with each needed spider, one after another; return each spider's final stats.
+
+    ``processes`` (default: settings.yaml ``crawling.crawl_processes``, else one per CPU core,
+    never more than the outlets to crawl) above 1 shards the outlets over that many crawl
+    processes, and the stats are summed over them; :class:`CrawlFailed` says which outlets'
+    process failed, after the others finished. 1 crawls in this process.
+    """
+    from mediamon.sharded import plan_shards, run_sharded
+
     windowed = bool(spider_args and (spider_args.get("since") or spider_args.get("until")))
     names = needed_spiders(context, spiders, outlets, windowed)
-    arguments = {"outlet": ",".join(outlets) or None, **(spider_args or {})}
-    crawlers = _run_in_order(settings, names, arguments)
-    return {c.spidercls.name: c.stats.get_stats() if c.stats else {} for c in crawlers}
+    plan = CrawlPlan(names, list(outlets), windowed, log_level, extra_settings, spider_args)
+    shards = plan_shards(context, plan, processes)
+    if len(shards) > 1:
+        return run_sharded(context, plan, shards)
+    settings = crawl_settings(context, log_level, extra_settings)
+    return run_in_order(settings, names, plan.arguments(outlets))
 
 
-def _run_in_order(settings: Settings, names: list[str], arguments: dict[str, Any]) -> list[Crawler]:
+def run_in_order(
+    settings: Settings,
+    names: Sequence[str],
+    arguments: dict[str, Any],
+    events: SpiderEvents | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Run the spiders ``names`` one after another; the final stats of each that started.
+
+    The first SIGTERM or SIGINT lets the requests in flight finish and starts no further spider
+    (the stopped one finishes as 'shutdown'); a second one stops at once.
+    """
     install_reactor(settings["TWISTED_REACTOR"])
     from scrapy.utils.log import configure_logging
-    from twisted.internet import defer, reactor
+    from twisted.internet import defer
+    from twisted.internet import reactor as twisted_reactor
+    from twisted.python.failure import Failure
 
+    reactor: Any = twisted_reactor  # its interfaces are not typed for direct use
     # Scrapy owns logging during a crawl, at the crawl's LOG_LEVEL; a handler installed
     # earlier (the CLI's) would print every record Scrapy's NOTSET root lets through.
     for handler in list(logging.root.handlers):
@@ -76,17 +143,57 @@ def _run_in_order(settings: Settings, names: list[str], arguments: dict[str, Any
     configure_logging(settings)
     runner = CrawlerRunner(settings)
     crawlers = [runner.create_crawler(name) for name in names]
+    started: list[Crawler] = []
+    failures: list[Failure] = []
+    stopping = threading.Event()
+    tell = events or (lambda event, spider, stats: None)
 
     @defer.inlineCallbacks
     def crawl_all() -> Any:
         for crawler in crawlers:
+            if stopping.is_set():
+                break
+            tell("opened", crawler.spidercls.name, None)
+            started.append(crawler)
             yield runner.crawl(crawler, **arguments)
-        reactor.stop()  # type: ignore[misc]
+            tell("finished", crawler.spidercls.name, _stats(crawler))
+
+    def stop_now(signum: int, _frame: Any) -> None:
+        reactor.callFromThread(reactor.stop)
+
+    def stop_gracefully(signum: int, _frame: Any) -> None:
+        from scrapy.utils.ossignal import install_shutdown_handlers
+
+        stopping.set()
+        install_shutdown_handlers(stop_now)
+        if started:
+            reactor.callFromThread(_stop_once_started, reactor, runner, started[-1])
 
     if crawlers:
-        crawl_all()
-        reactor.run()  # type: ignore[misc]
-    return crawlers
+        finished = crawl_all()
+        finished.addErrback(failures.append)
+        finished.addBoth(lambda _: reactor.callLater(0, reactor.stop))
+        reactor.callWhenRunning(_install_stop_handlers, stop_gracefully)
+        reactor.run(installSignalHandlers=False)
+    if failures:
+        failures[0].raiseException()
+    return {crawler.spidercls.name: _stats(crawler) for crawler in started}
+
+
+def _install_stop_handlers(handler: Callable[[int, Any], None]) -> None:
+    from scrapy.utils.ossignal import install_shutdown_handlers
+
+    if threading.current_thread() is threading.main_thread():  # signals reach only that one
+        install_shutdown_handlers(handler)
+        # A sharded crawl starts its processes with these held back until now.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _stats(crawler: Crawler) -> dict[str, Any]:
+    try:
+        return dict(crawler.stats.get_stats()) if crawler.stats else {}
+    except RuntimeError:  # the crawl failed before its stats existed
+        return {}
 
 
 def run_worker(
@@ -97,9 +204,7 @@ def run_worker(
     The first SIGTERM or SIGINT lets the requests in flight finish (the queued ones stay in
     Redis for the other workers); a second one stops at once.
     """
-    settings = crawl_settings(context, log_level)
-    for name, value in extra_settings.items():
-        settings.set(name, value, priority="cmdline")
+    settings = crawl_settings(context, log_level, extra_settings)
     install_reactor(settings["TWISTED_REACTOR"])
     from scrapy.utils.log import configure_logging
     from scrapy.utils.ossignal import install_shutdown_handlers

@@ -72,8 +72,24 @@ class CrawlingSettings(Strict):
     max_response_mb: float = Field(10, gt=0)
     timeout_seconds: float = Field(30, gt=0)
     autothrottle: bool = True
-    # Processes extracting pages during a crawl; None: one per CPU core; 0 or 1: in the crawl.
+    # Processes extracting pages during a crawl; None: one per CPU core (in a crawl of one
+    # process; a sharded crawl extracts in each crawl process); 0 or 1: in the crawl.
     extract_processes: int | None = Field(None, ge=0)
+    # Crawl processes, each crawling its own share of the outlets; None: one per CPU core.
+    crawl_processes: int | None = None
+
+    @field_validator("crawl_processes", mode="before")
+    @classmethod
+    def _process_count(cls, value: object) -> object:
+        # Checked before coercion: 'true' or '2' would otherwise pass as a number.
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise ValueError(
+                f"{value!r} is not a number of processes; expected a whole number, 1 or more "
+                "(1 crawls in one process), or null for one per CPU core"
+            )
+        return value
 
     @model_validator(mode="after")
     def _interval_bounds(self) -> CrawlingSettings:

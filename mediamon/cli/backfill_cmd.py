@@ -32,7 +32,7 @@ def backfill(
 
     Run it again after an interruption: articles already stored are never fetched again.
     """
-    from mediamon.crawl import run_crawl
+    from mediamon.crawl import CrawlFailed, run_crawl
 
     first, last = window(ctx, since, until, topic)
     for outlet_id in outlets:
@@ -41,15 +41,27 @@ def backfill(
         except KeyError as exc:
             raise click.BadParameter(str(exc.args[0]), param_hint="--outlet") from exc
     click.echo(f"backfilling {first} to {last} for {', '.join(outlets) or 'all outlets'}")
-    # One request at a time, extracted in this process, makes the limit exact: nothing beyond it
-    # is already downloading or waiting in the extraction pool.
+    # One request at a time, extracted in one crawl process, makes the limit exact: nothing
+    # beyond it is already downloading, waiting in the extraction pool or in another process.
     extra = (
         {"CLOSESPIDER_ITEMCOUNT": limit, "CONCURRENT_REQUESTS": 1, "MEDIAMON_EXTRACT_PROCESSES": 0}
         if limit
         else {}
     )
     arguments = {"since": first.isoformat(), "until": last.isoformat()}
-    results = run_crawl(ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments)
+    processes = 1 if limit else None
+    try:
+        results = run_crawl(ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments, processes)
+    except CrawlFailed as failed:
+        echo_progress(failed.results)
+        raise click.ClickException(
+            f"{failed}. What the other crawl processes stored is kept; run the backfill again "
+            "to fetch the rest."
+        ) from failed
+    echo_progress(results)
+
+
+def echo_progress(results: dict[str, dict[str, Any]]) -> None:
     for name, stats in results.items():
         click.echo(progress_line(name, stats))
 

@@ -38,6 +38,13 @@ from mediamon.distributed import HANDED_OFF_STAT
     help="Poll the listings here but queue the articles in Redis for `mediamon worker` "
     "processes to fetch.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Crawl processes, each crawling its own share of the outlets (an outlet is crawled by "
+    "one of them only); 1 crawls in this process. [default: settings.yaml "
+    "crawling.crawl_processes, else one per CPU core, at most one per outlet]",
+)
 @redis_url_option
 @log_level_option
 @config_options
@@ -47,6 +54,7 @@ def crawl(
     spiders: tuple[str, ...],
     due_only: bool,
     distributed: bool,
+    processes: int | None,
     redis_url: str | None,
     log_level: str,
 ) -> None:
@@ -56,19 +64,39 @@ def crawl(
     Every feed is polled unless --due-only is given. Run it from cron for scheduled polling
     (with --due-only, as often as the shortest poll interval), or use `mediamon run`.
     """
-    from mediamon.crawl import run_crawl
+    from mediamon.crawl import CrawlFailed, run_crawl
 
     for outlet_id in outlets:
         try:
             ctx.config.outlet(outlet_id)
         except KeyError as exc:
             raise click.BadParameter(str(exc.args[0]), param_hint="--outlet") from exc
+    if distributed:
+        # One feeder queues for every worker; the workers are what scales out.
+        if (processes or 1) > 1:
+            raise click.UsageError("--distributed crawls in one process; leave out --processes")
+        processes = 1
     click.echo(
         f"crawling {', '.join(outlets) or 'all outlets'} into {ctx.config.settings.database_url}"
     )
     arguments = {"due_only": "1"} if due_only else None
     extra = distributed_settings(ctx, redis_url) if distributed else None
-    results = run_crawl(ctx, spiders or SPIDERS, outlets, log_level, extra, arguments)
+    try:
+        results = run_crawl(
+            ctx, spiders or SPIDERS, outlets, log_level, extra, arguments, processes
+        )
+    except CrawlFailed as failed:
+        echo_results(failed.results, distributed)
+        raise click.ClickException(
+            f"{failed}. What the other crawl processes stored is kept; crawl again to fetch "
+            "the rest."
+        ) from failed
+    echo_results(results, distributed)
+    if any(stats.get("finish_reason") == "shutdown" for stats in results.values()):
+        raise click.ClickException("the crawl was stopped before its end; crawl again to finish")
+
+
+def echo_results(results: dict[str, dict[str, Any]], distributed: bool) -> None:
     for name, stats in results.items():
         click.echo(summarise(name, stats))
         if distributed:
