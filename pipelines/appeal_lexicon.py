@@ -31,6 +31,18 @@ def _any_of(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
+def _trie_pattern(words: set[str]) -> str:
+    """A regex matching any of ``words``, written as a trie: the regex engine then tries a few
+    branches at each position instead of every word, several times faster than a flat list."""
+    branches = []
+    for first in sorted({word[0] for word in words}):
+        rests = {word[1:] for word in words if word[0] == first}
+        tail = _trie_pattern(rests - {""}) if rests - {""} else ""
+        optional = "" in rests and tail
+        branches.append(re.escape(first) + (f"(?:{tail})?" if optional else tail))
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
 DONATION_ASK = _any_of(
     # en
     r"\b(?:please |)(?:donate|give) (?:now|today|here|to us|what you can)\b",
@@ -244,7 +256,9 @@ SOCIAL = Category(
     (
         "follow us",
         "join us",
-        "app",
+        "download",
+        "get our",
+        "get the",
         "push",
         "подписывайтесь",
         "телеграм",
@@ -257,6 +271,13 @@ SOCIAL = Category(
     SOCIAL_OR_APP,
 )
 COOKIE = Category("cookie", ("cookie", "privacy", "terms", "datenschutz", "browser"), COOKIE_NOTICE)
+# Any stem of any category: the gate in front of the categories' own gates, which most
+# paragraphs (more than two in three) fail
+ANY_STEM = re.compile(
+    _trie_pattern(
+        {stem for c in (DONATION, SUBSCRIPTION, PAYWALL, SOCIAL, COOKIE) for stem in c.stems}
+    )
+)
 
 # Button text glued to the end of a promotional paragraph.
 CALL_TO_ACTION_AT_END = re.compile(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipelines.appeal_lexicon import (
+    ANY_STEM,
     APPEAL_OPENER,
     CALL_TO_ACTION_AT_END,
     COOKIE,
@@ -63,9 +64,9 @@ def classify(paragraph: str) -> str | None:
         return "opener"
     if len(text) <= MAX_LEAD_IN_CHARS and READ_MORE_LEAD.match(text):
         return "read_more"
-    if len(text.split()) <= MAX_LABEL_WORDS and SUPPORT_HEADLINE.match(text):
+    if SUPPORT_HEADLINE.match(text) and _is_short_label(text):
         return "headline"
-    if len(text.split()) <= MAX_LABEL_WORDS and INTERFACE_LABEL.match(text):
+    if INTERFACE_LABEL.match(text) and _is_short_label(text):
         return "label"
     kind = _prose_kind(text)
     if kind is not None and REPORTED_SPEECH.search(text):
@@ -73,11 +74,17 @@ def classify(paragraph: str) -> str | None:
     return kind
 
 
+def _is_short_label(text: str) -> bool:
+    return len(text.split()) <= MAX_LABEL_WORDS
+
+
 def _prose_kind(text: str) -> str | None:
     if CALL_TO_ACTION_AT_END.search(text[-CALL_TO_ACTION_TAIL:]):
         return "donation"
     if len(text) <= MAX_SINGLE_HIT_CHARS and _is_legal_notice(text):
         return "notice"
+    if not ANY_STEM.search(text):
+        return None
     kinds = [category.name for category in PROSE_CATEGORIES if category.found_in(text)]
     if not kinds:
         return None

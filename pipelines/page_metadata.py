@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
+from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-META_TAGS = XPath("//meta[@content]")
-JSON_LD = XPath("//script[@type='application/ld+json']/text()")
-CANONICAL = XPath("//link[@rel='canonical']/@href")
 HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
-MARKED_DATES = XPath(
-    "//*[@itemprop='datePublished' or @itemprop='dateModified'][@datetime or @content]"
-    " | (//article//time[@datetime])[1]"
+# attribute steps first: libxml2 tests an attribute node faster than an element's predicate
+ITEMPROP_DATES = XPath(
+    "//@itemprop[.='datePublished' or .='dateModified']/parent::*[@datetime or @content]"
 )
+ARTICLE_TIME = XPath("(/descendant::article/descendant::time[@datetime])[1]")
+ITEMPROP_KEYS = frozenset({"datepublished", "datemodified"})
 TITLE_TAG = XPath("//head/title/text()")
 FIRST_H1 = XPath("(//h1)[1]")
 BYLINE = XPath(
@@ -73,43 +74,89 @@ class PageMetadata:
 
 def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
     """Everything the page states about itself, without looking at the body text."""
-    meta = {**_marked_dates(tree), **_meta_values(tree)}
-    linked = _linked_data(tree)
+    tags = _read_tags(tree)
+    meta = tags.meta
+    linked = _linked_data(tags.linked_data)
+    dates = _DateStrings(tree, meta)
     return PageMetadata(
         title=_first(linked.get("headline"), *(meta.get(k) for k in TITLE_KEYS))
         or _title_from_markup(tree),
         authors=_authors(linked, meta, tree),
-        published=_first_date(linked.get("datePublished"), *(meta.get(k) for k in PUBLISHED_KEYS)),
-        updated=_first_date(linked.get("dateModified"), *(meta.get(k) for k in UPDATED_KEYS)),
-        canonical_url=_canonical(tree, meta, url),
+        published=_first_date(chain([linked.get("datePublished")], dates.get(PUBLISHED_KEYS))),
+        updated=_first_date(chain([linked.get("dateModified")], dates.get(UPDATED_KEYS))),
+        canonical_url=_canonical(tags.canonical, meta, url),
         declared_language=_declared_language(tree, meta),
         free_to_read=_free_to_read(linked.get("isAccessibleForFree")),
     )
 
 
-def _meta_values(tree: HtmlElement) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for element in META_TAGS(tree):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
-        key = key or element.get("http-equiv")
-        content = element.get("content", "").strip()
-        if key and content:
-            values.setdefault(key.strip().lower(), content)
-    return values
+@dataclass
+class _Tags:
+    """What the page's <meta>, <link> and <script> elements say, gathered in one pass."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    linked_data: list[str] = field(default_factory=list)
+    canonical: str | None = None
 
 
-def _marked_dates(tree: HtmlElement) -> dict[str, str]:
-    """Dates marked up in the page body, the fallback when <meta> and JSON-LD have none."""
-    dates: dict[str, str] = {}
-    for element in MARKED_DATES(tree):
-        key = (element.get("itemprop") or "pubdate").lower()
-        dates.setdefault(key, element.get("datetime") or element.get("content", ""))
-    return dates
+def _read_tags(tree: HtmlElement) -> _Tags:
+    # one walk of the tree for all three tags: each XPath would walk all of it again
+    tags = _Tags()
+    for element in tree.iter("meta", "link", "script"):
+        if element.tag == "meta":
+            _add_meta_value(tags.meta, element)
+        elif element.tag == "link":
+            href = element.get("href")
+            if tags.canonical is None and href is not None and element.get("rel") == "canonical":
+                tags.canonical = href
+        elif element.get("type") == "application/ld+json" and element.text:
+            tags.linked_data.append(element.text)
+    return tags
 
 
-def _linked_data(tree: HtmlElement) -> dict[str, Any]:
+def _add_meta_value(values: dict[str, str], element: HtmlElement) -> None:
+    key = element.get("property") or element.get("name") or element.get("itemprop")
+    key = key or element.get("http-equiv")
+    content = (element.get("content") or "").strip()
+    if key and content:
+        values.setdefault(key.strip().lower(), content)
+
+
+class _DateStrings:
+    """Date strings by key: the <meta> values, else dates marked up in the page body (microdata,
+    an article's <time>), searched for only when a key gets that far: each search walks the tree."""
+
+    def __init__(self, tree: HtmlElement, meta: dict[str, str]) -> None:
+        self.tree = tree
+        self.meta = meta
+
+    def get(self, keys: Iterable[str]) -> Iterator[str | None]:
+        for key in keys:
+            if key in self.meta:
+                yield self.meta[key]
+            elif key in ITEMPROP_KEYS:
+                yield self.itemprop_dates.get(key)
+            elif key == "pubdate":
+                yield self.article_time
+
+    @cached_property
+    def itemprop_dates(self) -> dict[str, str]:
+        dates: dict[str, str] = {}
+        for element in ITEMPROP_DATES(self.tree):
+            value = element.get("datetime") or element.get("content", "")
+            dates.setdefault(element.get("itemprop").lower(), value)
+        return dates
+
+    @cached_property
+    def article_time(self) -> str | None:
+        times = ARTICLE_TIME(self.tree)
+        # a <time> with microdata counts under its itemprop, not as the article's date
+        return times[0].get("datetime") if times and not times[0].get("itemprop") else None
+
+
+def _linked_data(scripts: list[str]) -> dict[str, Any]:
     """The JSON-LD object describing the article (the first one with a headline or date)."""
-    for script in JSON_LD(tree):
+    for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
@@ -177,7 +224,7 @@ def _looks_like_name(name: str) -> bool:
     return 2 < len(name) < 80 and not name.startswith(("http", "/", "@")) and "." not in name[-4:]
 
 
-def _first_date(*candidates: Any) -> datetime | None:
+def _first_date(candidates: Iterable[Any]) -> datetime | None:
     for candidate in candidates:
         if isinstance(candidate, str) and (parsed := parse_datetime(candidate)):
             return parsed
@@ -193,13 +240,12 @@ def parse_datetime(text: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _canonical(tree: HtmlElement, meta: dict[str, str], url: str) -> str:
-    links = CANONICAL(tree)
-    candidate = (links[0].strip() if links else "") or meta.get("og:url", "")
-    absolute = urljoin(url, candidate) if candidate else url
-    if urlsplit(absolute).scheme not in {"http", "https"}:
-        absolute = url
-    return urlunsplit(urlsplit(absolute)._replace(fragment=""))
+def _canonical(href: str | None, meta: dict[str, str], url: str) -> str:
+    candidate = (href or "").strip() or meta.get("og:url", "")
+    parts = urlsplit(urljoin(url, candidate) if candidate else url)
+    if parts.scheme not in {"http", "https"}:
+        parts = urlsplit(url)
+    return urlunsplit(parts._replace(fragment=""))
 
 
 def _declared_language(tree: HtmlElement, meta: dict[str, str]) -> str | None:

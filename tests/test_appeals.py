@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.appeals import classify, find_appeals
+from pipelines.appeal_lexicon import ANY_STEM
+from pipelines.appeals import PROSE_CATEGORIES, classify, find_appeals
 from pipelines.extract import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
@@ -131,3 +132,15 @@ def test_paywall_notice_is_flagged() -> None:
     scan = find_appeals(["Short intro.", "To read the full story, subscribe for $1 a week."])
     assert scan.paywall_seen
     assert scan.appeal_indexes == {1}
+
+
+def test_the_shared_stem_gate_lets_every_stem_of_every_category_through() -> None:
+    for category in PROSE_CATEGORIES:
+        for stem in category.stems:
+            assert ANY_STEM.search(f"text {stem} text"), stem
+
+
+def test_app_prompts_are_social_and_words_merely_containing_app_are_not() -> None:
+    assert classify("Download our app to get breaking news alerts on your phone.") == "social"
+    assert classify("Get the Gazette app for the latest news.") == "social"
+    assert classify("The council approved the appeal after it happened twice.") is None

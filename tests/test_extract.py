@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from trafilatura import bare_extraction
 
 from pipelines.extract import extract
 from tests.support import run_mediamon
@@ -210,3 +213,35 @@ def test_a_long_article_declared_not_free_is_not_a_teaser() -> None:
     page = news_page("Story", STORY * 3).replace("</head>", ld + "</script></head>")
     result = extract(page, "https://news.example/a")
     assert result is not None and not result.is_teaser
+
+
+def thin_page(name: str) -> str:
+    """A page on which trafilatura's fast mode finds little of the story, or finds it unstructured,
+    and its full mode (readability and jusText compared) finds the story."""
+    if name == "lead in the article, the rest in a 'related' box":
+        rest = "".join(f"<p>{escape(p)}</p>" for p in STORY[1:])
+        body = f"<article><p>{escape(STORY[0])}</p></article><div class='related'>{rest}</div>"
+    else:  # the story as one run of text broken by <br>
+        body = "<div><span>" + "<br><br>".join(escape(p) for p in STORY) + "</span></div>"
+    return news_page("Story", []).replace(
+        "<article><h1>Story</h1><div class='body'></div></article>", body
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["lead in the article, the rest in a 'related' box", "text without paragraphs"]
+)
+def test_a_thin_fast_result_is_replaced_by_trafilaturas_full_comparison(name: str) -> None:
+    page, url = thin_page(name), "https://news.example/a"
+    fast = bare_extraction(page, url=url, fast=True, include_comments=False)
+    assert fast is not None and fast.text.split("\n") != STORY  # what fast mode alone would give
+    result = extract(page, url)
+    assert result is not None and result.paragraphs == STORY
+
+
+def test_gzipped_bytes_are_decompressed_and_undeclared_encodings_detected() -> None:
+    page = news_page("Заголовок", MULTILINGUAL["ru"]["body"], lang="ru")
+    for raw in (gzip.compress(page.encode()), page.encode("cp1251")):
+        result = extract(raw, "https://x.example/")
+        assert result is not None
+        assert result.paragraphs == MULTILINGUAL["ru"]["body"]

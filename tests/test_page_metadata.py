@@ -1,0 +1,49 @@
+"""read_metadata: which source wins when a page states a date in several places."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import html as lxml_html
+
+from pipelines.page_metadata import PageMetadata, read_metadata
+
+URL = "https://news.example/2024/story"
+
+
+def metadata(head: str, body: str) -> PageMetadata:
+    page = f"<html><head><title>T</title>{head}</head><body><article>{body}</article></body></html>"
+    return read_metadata(lxml_html.document_fromstring(page), URL)
+
+
+def test_meta_tags_ahead_of_microdata_win_and_microdata_wins_over_the_ones_after() -> None:
+    body = '<span itemprop="datePublished" content="2024-01-02">2 January</span>'
+    first = metadata('<meta property="article:published_time" content="2024-01-01">', body)
+    assert first.published == datetime(2024, 1, 1, tzinfo=UTC)
+    later = metadata('<meta property="og:published_time" content="2024-01-03">', body)
+    assert later.published == datetime(2024, 1, 2, tzinfo=UTC)
+
+
+def test_an_article_time_is_the_last_resort_for_the_publication_date() -> None:
+    found = metadata("", '<p>By A</p><time datetime="2024-02-03T04:05:00Z">3 Feb</time>')
+    assert found.published == datetime(2024, 2, 3, 4, 5, tzinfo=UTC)
+    assert found.updated is None
+    named = metadata('<meta name="pubdate" content="2024-02-01">', '<time datetime="2024-02-03">')
+    assert named.published == datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def test_a_time_with_microdata_counts_under_its_itemprop_only() -> None:
+    found = metadata("", '<time itemprop="dateModified" datetime="2024-03-04">4 March</time>')
+    assert found.updated == datetime(2024, 3, 4, tzinfo=UTC)
+    assert found.published is None
+
+
+def test_canonical_link_ahead_of_og_url_and_the_page_url_when_neither_is_http() -> None:
+    both = (
+        '<link rel="canonical" href="/a#top"><meta property="og:url" content="https://x.example/b">'
+    )
+    assert metadata(both, "").canonical_url == "https://news.example/a"
+    assert metadata('<meta property="og:url" content="/c">', "").canonical_url == (
+        "https://news.example/c"
+    )
+    assert metadata('<link rel="canonical" href="javascript:void(0)">', "").canonical_url == URL
