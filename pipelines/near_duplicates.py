@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import MinHashBand, MinHashSignature
+from mediamon.db import MinHashBand, MinHashSignature, table_of
 from pipelines.text_analysis import tokenize
 
 if TYPE_CHECKING:
@@ -154,8 +154,9 @@ def index_signatures(session: Session, signed: Sequence[tuple[int, TextSignature
     """Store the signatures and band keys of new articles (which have none yet)."""
     if not signed:
         return
-    session.execute(
-        insert(MinHashSignature),
+    connection = session.connection()
+    connection.execute(
+        insert(table_of(MinHashSignature)),
         [
             {"article_id": i, "signature": signature.to_bytes(), "shingles": signature.shingles}
             for i, signature in signed
@@ -166,7 +167,7 @@ def index_signatures(session: Session, signed: Sequence[tuple[int, TextSignature
         for i, signature in signed
         for key in set(signature.band_keys)
     ]
-    session.execute(insert(MinHashBand), bands)
+    connection.execute(insert(table_of(MinHashBand)), bands)
 
 
 def forget_signature(session: Session, article_id: int) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.context import context_from_settings
-from mediamon.db import ArticleRow, ArticleTopic, compress_html
+from mediamon.db import ArticleRow, ArticleTopic, compress_html, table_of
 from pipelines.canonical import canonicalize
 from pipelines.dedup import Original, content_hash, find_original, find_originals
 from pipelines.near_duplicates import index_signature, index_signatures, signature_of
@@ -197,9 +197,10 @@ def _insert_new(session: Session, items: Sequence[Article]) -> list[Saved]:
     originals = find_originals(session, items)
     for item, original in zip(items, originals, strict=True):
         item.duplicate_of = original.article_id if original else None
+    articles = table_of(ArticleRow)
     ids = list(
-        session.scalars(
-            insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+        session.connection().scalars(
+            insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
             [_row_values(item) for item in items],
         )
     )
@@ -210,7 +211,7 @@ def _insert_new(session: Session, items: Sequence[Article]) -> list[Saved]:
         for topic in item.topics
     ]
     if topics:
-        session.execute(insert(ArticleTopic), topics)
+        session.connection().execute(insert(table_of(ArticleTopic)), topics)
     signed = [(i, signature_of(item.text)) for i, item in zip(ids, items, strict=True)]
     index_signatures(session, [(i, s) for i, s in signed if s is not None])
     return [
