@@ -68,7 +68,12 @@ class ExtractPipeline:
         return cls(outlets, learning, crawler.stats, processes)
 
     def close_spider(self, spider: Any = None) -> None:
-        self.pool.shutdown()
+        try:
+            if self.template_lines is not None:
+                for outlet_id, learned in self.template_lines.flush().items():
+                    self._note_learned(outlet_id, learned)
+        finally:
+            self.pool.shutdown()
 
     async def process_item(self, item: Article, spider: Any = None) -> Article:
         known_lines = self._active_lines(item.outlet_id)
@@ -120,13 +125,16 @@ class ExtractPipeline:
         seen = [*result.paragraphs, *result.removed.get("template", [])]
         article_key = result.canonical_url or item.url
         learned = self.template_lines.record(item.outlet_id, article_key, seen)
-        if learned:
-            logger.info("learned %d template line(s) of %s", len(learned), item.outlet_id)
-            self.stats.inc_value("mediamon/extract/template_learned", len(learned))
-            self._active.pop(item.outlet_id, None)
+        self._note_learned(item.outlet_id, learned)
         # Pages are extracted concurrently: lines learned while this one was in the pool count too.
         current = self._active_lines(item.outlet_id) | set(learned)
         return remove_template_lines(result, current - known_lines)
+
+    def _note_learned(self, outlet_id: str, learned: list[str]) -> None:
+        if learned:
+            logger.info("learned %d template line(s) of %s", len(learned), outlet_id)
+            self.stats.inc_value("mediamon/extract/template_learned", len(learned))
+            self._active.pop(outlet_id, None)
 
     def _count(self, result: ExtractedArticle) -> None:
         self.stats.inc_value("mediamon/extract/articles")

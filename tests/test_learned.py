@@ -76,6 +76,7 @@ def test_a_line_is_learned_at_n_distinct_articles(lines: TemplateLines) -> None:
 def test_counts_survive_a_new_process(lines: TemplateLines, database_url: str) -> None:
     lines.record("o", "https://o.example/1", [TEMPLATE])
     lines.record("o", "https://o.example/2", [TEMPLATE])
+    lines.flush()  # as a process does when it is done
     fresh = TemplateLines(open_database(database_url), MIN_ARTICLES)
     assert fresh.record("o", "https://o.example/3", [TEMPLATE]) == [TEMPLATE]
 
