@@ -60,6 +60,7 @@ PARSER.set_element_class_lookup(
     )
 )
 TEXT_PARAGRAPHS = XPath("count(.//p[normalize-space()])")
+LINKED_DATA = "application/ld+json"
 FAST = Extractor(output_format="python", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="python", fast=False, comments=False, tables=True)
 
@@ -102,6 +103,7 @@ def extract(
         return None
     metadata = read_metadata(tree, url)
     pruned = _prune(tree, prune)
+    _drop_unread(tree)
     body = _body_text(tree, url)
     paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     paragraphs = _without_title(paragraphs, metadata.title)
@@ -152,6 +154,18 @@ def _parse_bytes(text: str) -> HtmlElement | None:
     except (LxmlError, ValueError):
         return None
     return tree
+
+
+def _drop_unread(tree: HtmlElement) -> None:
+    """Remove what trafilatura throws away before it reads any text: the <head> but for JSON-LD
+    (the one thing its baseline reads there), and scripts and styles. Copying and walking them
+    cost it a tenth of its time."""
+    unread = [e for e in tree.iter("script", "style") if e.get("type") != LINKED_DATA]
+    head = tree.find("head")
+    if head is not None:
+        unread.extend(e for e in head if e.tag not in {"script", "style"})
+    for element in unread:
+        element.drop_tree()
 
 
 def _body_text(tree: HtmlElement, url: str) -> str:

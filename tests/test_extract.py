@@ -245,3 +245,27 @@ def test_gzipped_bytes_are_decompressed_and_undeclared_encodings_detected() -> N
         result = extract(raw, "https://x.example/")
         assert result is not None
         assert result.paragraphs == MULTILINGUAL["ru"]["body"]
+
+
+def test_the_json_ld_article_body_is_read_when_the_page_shows_no_text() -> None:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Story", "articleBody": "\n".join(STORY)})
+    scripts = (
+        f'<script type="application/ld+json">{ld}</script>'
+        f'<script>var teaser = "{"not article text " * 40}";</script>'
+        "<style>p {color: red}</style>"
+    )
+    result = extract(
+        news_page("Story", []).replace("</head>", scripts + "</head>"), "https://x.example/"
+    )
+    assert result is not None
+    assert result.text.startswith(STORY[0]) and result.text.endswith(STORY[-1])
+    assert "not article text" not in result.text
+
+
+def test_a_script_inside_a_paragraph_leaves_the_paragraph_whole() -> None:
+    cut = STORY[1].index(" ", 20)
+    page = news_page("Story", STORY).replace(
+        STORY[1][:cut], STORY[1][:cut] + "<script>document.write('ad')</script>", 1
+    )
+    result = extract(page, "https://x.example/")
+    assert result is not None and result.paragraphs == STORY
