@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-NAME_OR_NUMBER = re.compile(r"\w+(?:['’ʼ-]\w+)*")
-SENTENCE_END = re.compile(r"[.!?:…]\W*$|^\W*$")
+# A word is letters and digits, maybe joined by apostrophes or hyphens (O'Brien, Ivano-Frankivsk).
+# Only words that may be names or numbers are matched, as most words start with a lowercase letter:
+# the first character is any letter or digit but the common lowercase ones (``_key_of`` checks the
+# rest), and the lookbehinds past it make sure it starts a word ("t" in "don't" does not).
+NAME_OR_NUMBER = re.compile(r"[^\W_a-zß-ÿа-яё-џґ](?<!\w.)(?<!\w['’ʼ-].)\w*(?:['’ʼ-]\w+)*")
+SENTENCE_PUNCTUATION = frozenset(".!?:…")
 YEAR = re.compile(r"(?:19|20)\d\d")
 CYRILLIC_TO_LATIN = str.maketrans({
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e",
@@ -52,10 +57,12 @@ COMMON_CAPITALISED = frozenset(
 
 def skeleton(word: str) -> str:
     """The word's consonants after transliteration and folding: "Гладкова" -> "gldkv"."""
-    latin = _strip_accents(word.lower().translate(CYRILLIC_TO_LATIN))
+    latin = word.lower().translate(CYRILLIC_TO_LATIN)
+    if not latin.isascii():
+        latin = _strip_accents(latin)
     for pattern, replacement in LATIN_FOLDS:
         latin = pattern.sub(replacement, latin)
-    return REPEATED.sub(r"\1", NOT_CONSONANT.sub("", latin))
+    return REPEATED.sub(_first_letter, NOT_CONSONANT.sub("", latin))
 
 
 def _strip_accents(text: str) -> str:
@@ -63,6 +70,12 @@ def _strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _first_letter(run: re.Match[str]) -> str:
+    return run.group(1)  # a function: a replacement template is parsed on every call
+
+
+# Names recur from article to article; the cache is bounded, so a long crawl does not grow it.
+@lru_cache(maxsize=1 << 16)
 def name_key(word: str) -> str | None:
     """The key of a name, or None when it has too few consonants to tell names apart."""
     consonants = skeleton(word.split("'")[0].split("’")[0])
@@ -82,17 +95,26 @@ def entity_keys(text: str) -> set[str]:
     keys: set[str] = set()
     for paragraph in text.splitlines():
         for match in NAME_OR_NUMBER.finditer(paragraph):
-            key = _key_of(match.group(), paragraph[: match.start()])
+            key = _key_of(match.group(), paragraph, match.start())
             if key:
                 keys.add(key)
     return keys
 
 
-def _key_of(word: str, before: str) -> str | None:
+def _key_of(word: str, paragraph: str, start: int) -> str | None:
     if word.isdigit():
         return number_key(word)
-    if not word[0].isupper() or SENTENCE_END.search(before):
+    if not word[0].isupper() or word.lower() in COMMON_CAPITALISED:
         return None
-    if word.lower() in COMMON_CAPITALISED:
+    if _starts_sentence(paragraph, start):
         return None
     return name_key(word)
+
+
+def _starts_sentence(paragraph: str, start: int) -> bool:
+    """Whether only punctuation ending a sentence (or nothing) separates ``start`` from the
+    previous word, spaces, quotes and the like aside."""
+    gap = start
+    while gap and not (paragraph[gap - 1].isalnum() or paragraph[gap - 1] == "_"):  # \W
+        gap -= 1
+    return gap == 0 or not SENTENCE_PUNCTUATION.isdisjoint(paragraph[gap:start])

@@ -7,30 +7,46 @@ says more than "Ukraine"), provided they share at least ``MIN_SHARED_KEYS`` keys
 is close in time: the further the article is from the story's time span, the more it must
 share, and beyond ``WINDOW`` it cannot join at all. Otherwise it starts a story of its own.
 A copy (``duplicate_of``) always joins its original's story.
+
+Articles are grouped in transactions that no other process groups in at the same time (on
+SQLite one holds the write lock from its start, on PostgreSQL an advisory lock): crawls writing
+one database concurrently each decide on what the others have committed, and cannot start two
+stories for one development at the same moment or join a story that another is merging away.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Collection, Mapping
+import zlib
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
 from mediamon.context import context_from_settings
-from mediamon.db import ArticleRow, Story, StoryKey, StoryMember
 from pipelines.entity_keys import entity_keys
 from pipelines.story_store import (
+    ARTICLES,
+    MEMBERS,
+    STORIES,
+    STORY_COLUMNS,
+    STORY_KEYS,
+    Arrival,
+    Headlines,
+    StoryState,
     add_member,
     count_keys,
+    keep_total,
     key_frequencies,
     merge_stories,
     start_story,
+    story_state,
 )
 from scrapers.items import Article
 
@@ -41,6 +57,51 @@ MIN_SCORE = 0.3
 SCORE_PER_DAY_APART = 0.3
 MIN_SHARED_KEYS = 3
 COPY_SCORE = 1.0
+# At most this many articles are grouped in one transaction (a store batch, by default).
+BATCH_SIZE = 64
+# The PostgreSQL advisory lock held while grouping: one fixed number for every mediamon process.
+GROUPING_LOCK_KEY = zlib.crc32(b"mediamon-stories")
+
+_MEMBER, _ORIGINAL = MEMBERS.alias("member"), MEMBERS.alias("original")
+# A stored article with what grouping needs: its story if it has one, and its original's.
+ARTICLE_QUERY = (
+    select(
+        ARTICLES.c.outlet_id,
+        ARTICLES.c.title,
+        ARTICLES.c.published_at,
+        ARTICLES.c.fetched_at,
+        ARTICLES.c.text,
+        _MEMBER.c.story_id,
+        _MEMBER.c.score,
+        _ORIGINAL.c.story_id.label("original_story_id"),
+    )
+    .select_from(
+        ARTICLES.outerjoin(_MEMBER, _MEMBER.c.article_id == ARTICLES.c.id).outerjoin(
+            _ORIGINAL, _ORIGINAL.c.article_id == ARTICLES.c.duplicate_of
+        )
+    )
+    .where(ARTICLES.c.id == bindparam("article_id"))
+)
+
+# The stories that share at least MIN_SHARED_KEYS of some keys, counted in the database: most
+# stories that share one key with an article share no other.
+SHARING = (
+    select(STORY_KEYS.c.story_id)
+    .where(STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)))
+    .group_by(STORY_KEYS.c.story_id)
+    .having(func.count() >= MIN_SHARED_KEYS)
+)
+# Those of them in a time window, once per shared key.
+CANDIDATES = (
+    select(*STORY_COLUMNS, STORY_KEYS.c.key)
+    .join(STORY_KEYS, STORY_KEYS.c.story_id == STORIES.c.id)
+    .where(
+        STORIES.c.id.in_(bindparam("story_ids", expanding=True)),
+        STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
+        STORIES.c.last_seen_at >= bindparam("since"),
+        STORIES.c.first_seen_at <= bindparam("until"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -50,96 +111,136 @@ class Assignment:
     score: float
 
 
-def article_time(row: ArticleRow) -> datetime:
-    return row.published_at or row.fetched_at
+@contextmanager
+def grouping(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which no other process groups articles (see the module docstring)."""
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "sqlite":
+            # pysqlite would begin at the first write, after the reads that grouping decides on.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": GROUPING_LOCK_KEY})
+        keep_total(connection)
+        yield connection
 
 
-def assign_story(session: Session, row: ArticleRow) -> Assignment:
-    """Put a stored article into a story (an existing one, or a new one); idempotent.
+def assign_story(
+    connection: Connection, article_id: int, headlines: Headlines | None = None
+) -> Assignment | None:
+    """Put a stored article into a story (an existing one, or a new one); idempotent. None when
+    there is no such article. ``connection`` is in a ``grouping`` transaction.
 
     An article that fits several stories joins the best and merges the others into it: arrival
     order (which crawls do not control) then matters less.
     """
-    member = session.get(StoryMember, row.id)
-    if member is not None:
-        return Assignment(member.story_id, False, member.score)
-    keys = entity_keys(row.text)
-    original = _story_of_original(session, row)
-    fitting = [original] if original else _fitting_stories(session, row, keys)
-    count_keys(session, keys)
-    if not fitting:
-        return Assignment(start_story(session, row, keys), True, 0.0)
-    story_id, score = fitting[0]
-    add_member(session, story_id, row, keys, score)
-    for other_id, _ in fitting[1:]:
-        merge_stories(session, story_id, other_id)
-    return Assignment(story_id, False, score)
-
-
-def _story_of_original(session: Session, row: ArticleRow) -> tuple[int, float] | None:
-    if row.duplicate_of is None:
+    found = connection.execute(ARTICLE_QUERY, {"article_id": article_id}).first()
+    if found is None:
         return None
-    original = session.get(StoryMember, row.duplicate_of)
-    return (original.story_id, COPY_SCORE) if original else None
+    if found.story_id is not None:
+        return Assignment(found.story_id, False, found.score)
+    article = _arrival(article_id, found)
+    fitting = _fitting_stories(connection, article, found.original_story_id)
+    count_keys(connection, article.keys)
+    if not fitting:
+        return Assignment(start_story(connection, article), True, 0.0)
+    headlines = Headlines() if headlines is None else headlines
+    (story, score), *others = fitting
+    story = add_member(connection, story, article, score, headlines)
+    for other, _ in others:
+        story = merge_stories(connection, story, other, headlines)
+    return Assignment(story.id, False, score)
 
 
-def _fitting_stories(session: Session, row: ArticleRow, keys: set[str]) -> list[tuple[int, float]]:
-    """The stories the article may join, with its score for each, best first."""
-    if len(keys) < MIN_SHARED_KEYS:
+def _arrival(article_id: int, found: Any) -> Arrival:
+    return Arrival(
+        article_id,
+        found.outlet_id,
+        found.title or "",
+        found.published_at or found.fetched_at,
+        frozenset(entity_keys(found.text)),
+    )
+
+
+def _fitting_stories(
+    connection: Connection, article: Arrival, original_story_id: int | None
+) -> list[tuple[StoryState, float]]:
+    """The stories the article may join, with its score for each, best first: a copy joins its
+    original's story."""
+    original = story_state(connection, original_story_id) if original_story_id else None
+    if original is not None:
+        return [(original, COPY_SCORE)]
+    if len(article.keys) < MIN_SHARED_KEYS:
         return []
-    moment = article_time(row)
-    weights = _weights(session, keys)
+    candidates = _candidates(connection, article.keys, article.moment)
+    if not candidates:
+        return []
+    weights = _weights(connection, article.keys)
     fitting = []
-    for story, shared in _candidates(session, keys, moment):
+    for story, shared in candidates:
         score = sum(weights[key] for key in shared) / sum(weights.values())
-        if score >= required_score(_days_apart(story, moment)):
-            fitting.append((story.id, score))
-    return sorted(fitting, key=lambda pair: (-pair[1], pair[0]))
+        if score >= required_score(_days_apart(story, article.moment)):
+            fitting.append((story, score))
+    return sorted(fitting, key=lambda pair: (-pair[1], pair[0].id))
 
 
 def required_score(days_apart: float) -> float:
     return MIN_SCORE + SCORE_PER_DAY_APART * days_apart
 
 
-def _days_apart(story: Story, moment: datetime) -> float:
+def _days_apart(story: StoryState, moment: datetime) -> float:
     if story.first_seen_at <= moment <= story.last_seen_at:
         return 0.0
     gap = min(abs(moment - story.first_seen_at), abs(moment - story.last_seen_at))
     return gap / timedelta(days=1)
 
 
-def _weights(session: Session, keys: Collection[str]) -> dict[str, float]:
+def _weights(connection: Connection, keys: Collection[str]) -> dict[str, float]:
     """Inverse document frequency of each key among the articles grouped so far."""
-    total = session.scalar(select(func.count()).select_from(StoryMember)) or 0
-    frequencies: Mapping[str, int] = key_frequencies(session, keys)
+    total, frequencies = key_frequencies(connection, keys)
     return {key: math.log((total + 2) / (frequencies.get(key, 0) + 1)) for key in keys}
 
 
 def _candidates(
-    session: Session, keys: Collection[str], moment: datetime
-) -> list[tuple[Story, set[str]]]:
-    query = (
-        select(Story, StoryKey.key)
-        .join(StoryKey, StoryKey.story_id == Story.id)
-        .where(
-            StoryKey.key.in_(keys),
-            Story.last_seen_at >= moment - WINDOW,
-            Story.first_seen_at <= moment + WINDOW,
-        )
-    )
-    shared: dict[int, tuple[Story, set[str]]] = {}
-    for story, key in session.execute(query):
-        shared.setdefault(story.id, (story, set()))[1].add(key)
-    return [pair for pair in shared.values() if len(pair[1]) >= MIN_SHARED_KEYS]
+    connection: Connection, keys: Collection[str], moment: datetime
+) -> list[tuple[StoryState, set[str]]]:
+    """The stories in the time window sharing at least ``MIN_SHARED_KEYS`` of ``keys``, each
+    with the keys it shares."""
+    sharing = connection.scalars(SHARING, {"keys": list(keys)}).all()
+    if not sharing:
+        return []
+    window = {
+        "story_ids": sharing,
+        "keys": list(keys),
+        "since": moment - WINDOW,
+        "until": moment + WINDOW,
+    }
+    shared: dict[int, tuple[StoryState, set[str]]] = {}
+    for *story, key in connection.execute(CANDIDATES, window):
+        if story[0] not in shared:
+            shared[story[0]] = (StoryState(*story), set())
+        shared[story[0]][1].add(key)
+    return list(shared.values())
 
 
 class StoriesPipeline:
     """Groups each stored article into a story; counts ``mediamon/stories/started`` and
-    ``mediamon/stories/joined``. Runs after the store stage, which gives articles their ids."""
+    ``mediamon/stories/joined``. Runs after the store stage, which gives articles their ids.
 
-    def __init__(self, engine: Engine, stats: StatsCollector | None = None) -> None:
+    In a crawl (an asyncio loop is running), the articles that arrive in one turn of the loop
+    (those a store batch lets go) are grouped together at the next, in order and in one
+    transaction (at most ``batch_size``), and each goes on once grouped. Otherwise each article
+    is grouped as it arrives.
+    """
+
+    def __init__(
+        self, engine: Engine, stats: StatsCollector | None = None, batch_size: int = BATCH_SIZE
+    ) -> None:
         self.engine = engine
         self.stats = stats
+        self.batch_size = batch_size
+        self.headlines = Headlines()
+        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoriesPipeline:
@@ -148,12 +249,56 @@ class StoriesPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article) or item.id is None:
             return item
-        with Session(self.engine) as session, session.begin():
-            row = session.get(ArticleRow, item.id)
-            if row is None:
-                return item
-            assignment = assign_story(session, row)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.group([item.id])
+            return item
+        grouped: asyncio.Future[None] = loop.create_future()
+        if not self._waiting:
+            loop.call_soon(self.flush)
+        self._waiting.append((item.id, grouped))
+        if len(self._waiting) >= self.batch_size:
+            self.flush()
+        return _once_done(grouped, item)
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Group the articles waiting, and let them go on."""
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        try:
+            self.group([article_id for article_id, _ in waiting])
+        except Exception as exc:  # each article fails with it; none of the batch was grouped
+            for _, grouped in waiting:
+                if not grouped.done():
+                    grouped.set_exception(exc)
+            return
+        for _, grouped in waiting:
+            if not grouped.done():
+                grouped.set_result(None)
+
+    def group(self, article_ids: Sequence[int]) -> None:
+        """Group stored articles, in this order, in one transaction."""
+        try:
+            with grouping(self.engine) as connection:
+                assignments = [
+                    assign_story(connection, article_id, self.headlines)
+                    for article_id in article_ids
+                ]
+        except BaseException:
+            self.headlines.clear()  # it may hold what the transaction did before rolling back
+            raise
         if self.stats is not None:
-            outcome = "started" if assignment.started else "joined"
-            self.stats.inc_value(f"mediamon/stories/{outcome}")
-        return item
+            for assignment in assignments:
+                if assignment is not None:
+                    outcome = "started" if assignment.started else "joined"
+                    self.stats.inc_value(f"mediamon/stories/{outcome}")
+
+
+async def _once_done(grouped: asyncio.Future[None], item: Article) -> Article:
+    await grouped
+    return item

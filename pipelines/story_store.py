@@ -1,18 +1,47 @@
-"""Reading and writing stories: members, key counts, headlines; see ``pipelines.stories``."""
+"""Reading and writing stories: members, key counts, headlines; see ``pipelines.stories``.
+
+Grouping writes with Core statements on the connection of the transaction that
+``pipelines.stories`` holds while it groups, which no other process groups during.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass
+import bisect
+from collections import Counter, OrderedDict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mediamon.db import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
+
+ARTICLES = cast(Table, ArticleRow.__table__)
+STORIES = cast(Table, Story.__table__)
+MEMBERS = cast(Table, StoryMember.__table__)
+STORY_KEYS = cast(Table, StoryKey.__table__)
+FREQUENCIES = cast(Table, EntityKeyFrequency.__table__)
+# Every article has the empty key, so its frequency is the number of grouped articles: the
+# rarity weights' denominator, read with the other frequencies instead of counted each time.
+ALL_ARTICLES = ""
+# Members kept in memory across stories to pick headlines (each holds its set of keys).
+CACHED_MEMBERS = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,118 +68,283 @@ class StoryView:
         return list(dict.fromkeys(article.outlet_id for article in self.articles))
 
 
-def _moment(row: ArticleRow) -> datetime:
-    return row.published_at or row.fetched_at
+@dataclass(frozen=True)
+class Arrival:
+    """An article as grouping sees it: when it appeared, its title and its entity keys."""
+
+    id: int
+    outlet_id: str
+    title: str
+    moment: datetime
+    keys: frozenset[str]
 
 
-def start_story(session: Session, row: ArticleRow, keys: Collection[str]) -> int:
-    moment = _moment(row)
-    story = Story(
-        headline=row.title or "",
-        first_outlet_id=row.outlet_id,
-        first_article_id=row.id,
-        first_seen_at=moment,
-        last_seen_at=moment,
-        article_count=0,
-    )
-    session.add(story)
-    session.flush()
-    add_member(session, story.id, row, keys, 0.0)
-    return story.id
+@dataclass(frozen=True)
+class StoryState:
+    id: int
+    headline: str
+    first_outlet_id: str
+    first_article_id: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    article_count: int
+
+
+STORY_COLUMNS = [STORIES.c[name] for name in StoryState.__dataclass_fields__]
+# Statements built once: building one costs more than running it on SQLite.
+STORY_BY_ID = select(*STORY_COLUMNS).where(STORIES.c.id == bindparam("story_id"))
+INSERT_STORY = insert(STORIES).returning(STORIES.c.id)
+INSERT_MEMBER = insert(MEMBERS)
+INSERT_STORY_KEY = insert(STORY_KEYS)
+TOTAL = select(FREQUENCIES.c.articles).where(FREQUENCIES.c.key == ALL_ARTICLES)
+FREQUENCIES_OF = select(FREQUENCIES.c.key, FREQUENCIES.c.articles).where(
+    FREQUENCIES.c.key.in_(bindparam("keys", expanding=True))
+)
+COUNT_MEMBERS = select(func.count()).select_from(MEMBERS)
+
+
+def story_state(connection: Connection, story_id: int) -> StoryState | None:
+    row = connection.execute(STORY_BY_ID, {"story_id": story_id}).first()
+    return StoryState(*row) if row else None
+
+
+def start_story(connection: Connection, article: Arrival) -> int:
+    story = {
+        "headline": article.title,
+        "first_outlet_id": article.outlet_id,
+        "first_article_id": article.id,
+        "first_seen_at": article.moment,
+        "last_seen_at": article.moment,
+        "article_count": 1,
+    }
+    story_id: int = connection.execute(INSERT_STORY, story).scalar_one()
+    _insert_member(connection, story_id, article, 0.0)
+    if article.keys:
+        rows = [{"story_id": story_id, "key": key, "articles": 1} for key in article.keys]
+        connection.execute(INSERT_STORY_KEY, rows)
+    return story_id
 
 
 def add_member(
-    session: Session, story_id: int, row: ArticleRow, keys: Collection[str], score: float
-) -> None:
-    moment = _moment(row)
-    session.add(
-        StoryMember(
-            article_id=row.id, story_id=story_id, seen_at=moment, score=score, keys=sorted(keys)
-        )
+    connection: Connection,
+    story: StoryState,
+    article: Arrival,
+    score: float,
+    headlines: Headlines,
+) -> StoryState:
+    """Put ``article`` into ``story``; the story as it is now."""
+    _insert_member(connection, story.id, article, score)
+    _upsert_counts(connection, STORY_KEYS, {"story_id": story.id}, article.keys)
+    grown = _spanning(story, article.moment, article.outlet_id, article.id)
+    grown = replace(
+        grown,
+        article_count=story.article_count + 1,
+        headline=headlines.after_adding(connection, story, article),
     )
-    _upsert_counts(session, StoryKey, {"story_id": story_id}, keys)
-    story = session.get(Story, story_id)
-    assert story is not None
-    story.article_count += 1
-    story.last_seen_at = max(story.last_seen_at, moment)
-    if moment < story.first_seen_at:
-        story.first_seen_at, story.first_outlet_id, story.first_article_id = (
-            moment,
-            row.outlet_id,
-            row.id,
-        )
-    session.flush()
-    story.headline = representative_headline(session, story_id)
+    _save(connection, story, grown)
+    return grown
 
 
-def merge_stories(session: Session, target_id: int, merged_id: int) -> None:
-    """Move every article of story ``merged_id`` into ``target_id`` and delete the former."""
-    merged, target = session.get(Story, merged_id), session.get(Story, target_id)
-    assert merged is not None and target is not None
-    key_counts = session.execute(
-        select(StoryKey.key, StoryKey.articles).where(StoryKey.story_id == merged_id)
+def merge_stories(
+    connection: Connection, target: StoryState, merged: StoryState, headlines: Headlines
+) -> StoryState:
+    """Move every article of story ``merged`` into ``target`` and delete the former."""
+    key_counts = connection.execute(
+        select(STORY_KEYS.c.key, STORY_KEYS.c.articles).where(STORY_KEYS.c.story_id == merged.id)
     ).all()
-    session.execute(delete(StoryKey).where(StoryKey.story_id == merged_id))
+    connection.execute(delete(STORY_KEYS).where(STORY_KEYS.c.story_id == merged.id))
     for key, count in key_counts:
-        _upsert_counts(session, StoryKey, {"story_id": target_id}, [key], count)
-    session.execute(
-        update(StoryMember).where(StoryMember.story_id == merged_id).values(story_id=target_id)
+        _upsert_counts(connection, STORY_KEYS, {"story_id": target.id}, [key], count)
+    connection.execute(
+        update(MEMBERS).where(MEMBERS.c.story_id == merged.id).values(story_id=target.id)
     )
-    target.article_count += merged.article_count
-    target.last_seen_at = max(target.last_seen_at, merged.last_seen_at)
-    if merged.first_seen_at < target.first_seen_at:
-        target.first_seen_at = merged.first_seen_at
-        target.first_outlet_id, target.first_article_id = (
-            merged.first_outlet_id,
-            merged.first_article_id,
+    connection.execute(delete(STORIES).where(STORIES.c.id == merged.id))
+    headlines.forget(merged.id)
+    combined = _spanning(
+        target, merged.first_seen_at, merged.first_outlet_id, merged.first_article_id
+    )
+    combined = replace(
+        combined,
+        last_seen_at=max(combined.last_seen_at, merged.last_seen_at),
+        article_count=target.article_count + merged.article_count,
+        headline=headlines.reloaded(connection, target.id),
+    )
+    _save(connection, target, combined)
+    return combined
+
+
+def _spanning(story: StoryState, moment: datetime, outlet_id: str, article_id: int) -> StoryState:
+    """``story`` stretched to ``moment``; first seen at ``article_id`` if that is earliest."""
+    if moment < story.first_seen_at:
+        return replace(
+            story, first_seen_at=moment, first_outlet_id=outlet_id, first_article_id=article_id
         )
-    session.delete(merged)
-    session.flush()
-    target.headline = representative_headline(session, target_id)
+    return replace(story, last_seen_at=max(story.last_seen_at, moment))
 
 
-def count_keys(session: Session, keys: Collection[str]) -> None:
-    """Count one more article for each key (the rarity weights of ``pipelines.stories``)."""
-    _upsert_counts(session, EntityKeyFrequency, {}, keys)
+def _save(connection: Connection, old: StoryState, new: StoryState) -> None:
+    changed = {
+        name: getattr(new, name)
+        for name in StoryState.__dataclass_fields__
+        if getattr(new, name) != getattr(old, name)
+    }
+    if changed:
+        connection.execute(update(STORIES).where(STORIES.c.id == old.id).values(**changed))
+
+
+def _insert_member(connection: Connection, story_id: int, article: Arrival, score: float) -> None:
+    member = {
+        "article_id": article.id,
+        "story_id": story_id,
+        "seen_at": article.moment,
+        "score": score,
+        "keys": sorted(article.keys),
+    }
+    connection.execute(INSERT_MEMBER, member)
+
+
+def keep_total(connection: Connection) -> None:
+    """Make sure the number of grouped articles is kept (see ``ALL_ARTICLES``): it is counted once
+    in a database grouped before it was kept."""
+    if connection.scalar(TOTAL) is None:
+        counted = insert(FREQUENCIES).values(
+            key=ALL_ARTICLES, articles=COUNT_MEMBERS.scalar_subquery()
+        )
+        connection.execute(counted)
+
+
+def count_keys(connection: Connection, keys: Collection[str]) -> None:
+    """Count one more grouped article, and one more for each of its keys (the rarity weights
+    of ``pipelines.stories``). The total must be kept (``keep_total``)."""
+    _upsert_counts(connection, FREQUENCIES, {}, [ALL_ARTICLES, *keys])
+
+
+def key_frequencies(connection: Connection, keys: Collection[str]) -> tuple[int, dict[str, int]]:
+    """How many articles are grouped, and how many of them have each of ``keys``."""
+    found = connection.execute(FREQUENCIES_OF, {"keys": [ALL_ARTICLES, *keys]})
+    frequencies: dict[str, int] = {key: count for key, count in found}
+    return frequencies.pop(ALL_ARTICLES), frequencies
 
 
 def _upsert_counts(
-    session: Session,
-    table: type[StoryKey] | type[EntityKeyFrequency],
+    connection: Connection,
+    table: Table,
     fixed: dict[str, int],
-    keys: Collection[str],
+    keys: Iterable[str],
     count: int = 1,
 ) -> None:
-    if not keys:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).values([{"key": key, "articles": count, **fixed} for key in keys])
-    statement = statement.on_conflict_do_update(
-        index_elements=["key", *fixed], set_={"articles": table.articles + count}
+    rows = [{"key": key, "articles": count, **fixed} for key in keys]
+    if rows:
+        connection.execute(_upsert(connection.dialect.name, table), rows)
+
+
+@cache
+def _upsert(dialect: str, table: Table) -> Insert:
+    """Insert a count, or add it to the count stored under the same primary key."""
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=table.primary_key.columns,
+        set_={"articles": table.c.articles + statement.excluded.articles},
     )
-    session.execute(statement)
 
 
-def key_frequencies(session: Session, keys: Collection[str]) -> dict[str, int]:
-    query = select(EntityKeyFrequency.key, EntityKeyFrequency.articles).where(
-        EntityKeyFrequency.key.in_(keys)
-    )
-    return {key: count for key, count in session.execute(query)}
+@dataclass
+class _Member:
+    order: tuple[datetime, int]
+    keys: frozenset[str]
+    title: str
+    shared: int = 0
+    """How often its keys occur in the other members: the representative shares the most."""
 
 
-def representative_headline(session: Session, story_id: int) -> str:
-    """The title of the member sharing the most keys with the others (the earliest on a tie)."""
+@dataclass
+class _Members:
+    """The members of one story, in the order they were seen, and how many have each key."""
+
+    article_count: int
+    members: list[_Member] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, member: _Member) -> None:
+        for other in self.members:
+            other.shared += len(other.keys & member.keys)
+        self.counts.update(member.keys)
+        member.shared = sum(self.counts[key] - 1 for key in member.keys)
+        bisect.insort(self.members, member, key=lambda m: m.order)
+        self.article_count += 1
+
+    def headline(self) -> str:
+        """The title of the member sharing the most keys with the others (the earliest on a tie)."""
+        return max(self.members, key=lambda m: m.shared).title
+
+
+class Headlines:
+    """Picks a story's headline as it grows, from the members of recently grown stories kept in
+    memory (at most ``capacity`` members in all) instead of reading them all each time.
+
+    Only an article added to a story whose count is the one remembered is added in memory:
+    any other change (another process grouping, a merge) reads the story's members again.
+    """
+
+    def __init__(self, capacity: int = CACHED_MEMBERS) -> None:
+        self.capacity = capacity
+        self._stories: OrderedDict[int, _Members] = OrderedDict()
+        self._size = 0
+
+    def after_adding(self, connection: Connection, story: StoryState, article: Arrival) -> str:
+        """The headline of ``story`` with ``article`` (whose membership is written) added."""
+        known = self._take(story.id)
+        if known is None or known.article_count != story.article_count:
+            return self.reloaded(connection, story.id)
+        known.add(_Member((article.moment, article.id), article.keys, article.title))
+        self._keep(story.id, known)
+        return known.headline()
+
+    def reloaded(self, connection: Connection, story_id: int) -> str:
+        """The headline of a story, from its members as stored."""
+        self.forget(story_id)
+        loaded = _stored_members(connection, story_id)
+        self._keep(story_id, loaded)
+        return loaded.headline()
+
+    def forget(self, story_id: int) -> None:
+        self._take(story_id)
+
+    def clear(self) -> None:
+        self._stories.clear()
+        self._size = 0
+
+    def _take(self, story_id: int) -> _Members | None:
+        members = self._stories.pop(story_id, None)
+        if members is not None:
+            self._size -= len(members.members)
+        return members
+
+    def _keep(self, story_id: int, members: _Members) -> None:
+        if len(members.members) > self.capacity:
+            return
+        self._stories[story_id] = members
+        self._size += len(members.members)
+        while self._size > self.capacity:
+            _, oldest = self._stories.popitem(last=False)
+            self._size -= len(oldest.members)
+
+
+def _stored_members(connection: Connection, story_id: int) -> _Members:
     query = (
-        select(StoryMember.keys, ArticleRow.title)
-        .join(ArticleRow, ArticleRow.id == StoryMember.article_id)
-        .where(StoryMember.story_id == story_id)
-        .order_by(StoryMember.seen_at, StoryMember.article_id)
+        select(MEMBERS.c.seen_at, MEMBERS.c.article_id, MEMBERS.c["keys"], ARTICLES.c.title)
+        .join(ARTICLES, ARTICLES.c.id == MEMBERS.c.article_id)
+        .where(MEMBERS.c.story_id == story_id)
+        .order_by(MEMBERS.c.seen_at, MEMBERS.c.article_id)
     )
-    members = [(set(keys), title or "") for keys, title in session.execute(query)]
-    counts = Counter(key for keys, _ in members for key in keys)
-    _, best_title = max(members, key=lambda m: sum(counts[key] - 1 for key in m[0]))
-    return best_title
+    members = [
+        _Member((seen, article_id), frozenset(keys), title or "")
+        for seen, article_id, keys, title in connection.execute(query)
+    ]
+    counts = Counter(key for member in members for key in member.keys)
+    for member in members:
+        member.shared = sum(counts[key] - 1 for key in member.keys)
+    return _Members(len(members), members, counts)
 
 
 def stories_between(engine: Engine, start: datetime, end: datetime) -> list[StoryView]:
