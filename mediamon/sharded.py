@@ -168,7 +168,9 @@ class Shard:
         return spider in self.job.spiders and spider not in self.finished and bool(self.failure())
 
 
-def run_sharded(context: Context, plan: CrawlPlan, jobs: Sequence[ShardJob]) -> dict[str, Any]:
+def run_sharded(
+    context: Context, plan: CrawlPlan, jobs: Sequence[ShardJob]
+) -> dict[str, dict[str, Any]]:
     """Run each job in a crawl process of its own; the summed stats of each spider.
 
     SIGINT and SIGTERM are passed on to the processes, which stop as a crawl of one process
