@@ -1,8 +1,8 @@
 """Near-duplicate texts across all outlets: MinHash signatures and LSH bands kept in the database.
 
-Each stored article's text is cut into word shingles and summarised by a datasketch MinHash.
-The signature is split into bands; every band is hashed into one 64-bit key and stored in an
-indexed table, so finding candidates for a new text is a few index lookups whatever the size of
+Each stored article's text is cut into word shingles and summarised by a MinHash (the values
+datasketch's "affine32" scheme gives). The signature is split into bands; every band is hashed
+into one 64-bit key and stored in an indexed table, so finding candidates for a new text is a few index lookups whatever the size of
 the archive, and works across runs and processes. Candidates are then verified on their
 signatures: a copy is an article whose estimated resemblance (Jaccard) or containment (for a
 trimmed copy, or one padded with another outlet's boilerplate) is high enough.
@@ -16,7 +16,6 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import delete, insert, select
@@ -25,9 +24,6 @@ from sqlalchemy.orm import Session
 from mediamon.db import MinHashBand, MinHashSignature, table_of
 from pipelines.text_analysis import tokenize
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
 SHINGLE_WORDS = 3
 # 40 bands of 3 rows: a pair with Jaccard 0.4 shares a band with probability 0.93, at 0.5 with
 # 0.995, at 0.1 with 0.04 (and is then rejected by verification).
@@ -35,8 +31,6 @@ BANDS = 40
 ROWS_PER_BAND = 3
 NUM_PERM = BANDS * ROWS_PER_BAND
 SEED = 1
-# Stored signatures are only comparable when made with the same scheme.
-MINHASH_SCHEME = "affine32"
 MIN_SHINGLES = 8
 MIN_RESEMBLANCE = 0.6
 MIN_CONTAINMENT = 0.75
@@ -99,11 +93,6 @@ class TextSignature:
         return bool(self.copied([other]))
 
 
-def _hash_shingle(shingle: bytes) -> int:
-    # crc32 is stable across processes (unlike hash()) and fast enough for every shingle.
-    return zlib.crc32(shingle)
-
-
 def shingles(text: str) -> set[bytes]:
     words = tokenize(text)
     width = min(SHINGLE_WORDS, len(words))
@@ -118,30 +107,39 @@ def signature_of(text: str) -> TextSignature | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
-    # datasketch imports scipy (a third of a second); only a crawl that stores text needs it.
-    from datasketch import MinHash
-
-    template = _minhash_template()
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        seed=SEED,
-        hashfunc=_hash_shingle,
-        permutations=template.permutations,
-        scheme=MINHASH_SCHEME,
-    )
-    minhash.update_batch(list(found))
-    values = minhash.hashvalues
+    # crc32 is stable across processes (unlike hash()) and fast enough for every shingle.
+    hashes = np.fromiter(map(zlib.crc32, found), dtype=np.uint32, count=len(found))
+    values = minhash(hashes)
     values.setflags(write=False)  # cached and shared between callers
     return TextSignature(values, len(found))
 
 
-@functools.cache
-def _minhash_template() -> MinHash:
-    # datasketch draws the permutations from the seed for every MinHash: a third of the cost of
-    # a signature, so new ones reuse these.
-    from datasketch import MinHash
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash values of a set of 32-bit hashes: datasketch's "affine32" scheme (MurmurHash3's
+    finaliser, then ``a * h + b`` modulo 2^32 for each permutation), without importing datasketch
+    and, through it, scipy."""
+    a, b = _permutations()
+    mixed = _fmix32(hashes.astype(np.uint32))
+    with np.errstate(over="ignore"):
+        return (mixed[:, np.newaxis] * a + b).min(axis=0)
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME)
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint32(16))
+        values = values * np.uint32(0x85EBCA6B)
+        values = values ^ (values >> np.uint32(13))
+        values = values * np.uint32(0xC2B2AE35)
+        return values ^ (values >> np.uint32(16))
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # Drawn as datasketch draws them, so signatures are the same as its MinHash(seed=SEED)'s.
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def index_signature(session: Session, article_id: int, signature: TextSignature) -> None:

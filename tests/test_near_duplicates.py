@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
+
+import datasketch
+import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.db import ArticleRow, MinHashBand, open_database
+from pipelines.near_duplicates import NUM_PERM, SEED, shingles, signature_of
 from tests.articles import Pipelines, make_article
 
 WIRE = [
@@ -162,3 +167,13 @@ def test_a_batch_copy_prefers_the_stored_original_to_a_batch_copy(engine: Engine
     with Session(engine) as session:
         stored = session.scalar(select(func.count()).select_from(ArticleRow))
     assert stored == 3
+
+
+def test_signatures_are_datasketchs_affine32_minhash() -> None:
+    for text in ["\n".join(WIRE), "\n".join(OTHER_ATTACK), "\n".join(APPEALS)]:
+        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+        reference.update_batch(list(shingles(text)))
+        signature = signature_of(text)
+        assert signature is not None
+        assert reference.scheme == "affine32"
+        assert np.array_equal(signature.values, reference.hashvalues)
