@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
 
 from mediamon.cli import main
-from mediamon.db import open_database
-from pipelines.story_store import StoryView, stories_between, story_of
+from mediamon.db import (
+    ArticleRow,
+    EntityKeyFrequency,
+    Story,
+    StoryKey,
+    StoryMember,
+    open_database,
+)
+from pipelines.stories import StoriesPipeline
+from pipelines.story_store import ALL_ARTICLES, StoryView, stories_between, story_of
 from tests.articles import Pipelines, make_article
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
@@ -60,27 +72,75 @@ def story(engine: Engine, article_id: int) -> StoryView:
     return found
 
 
+def world_item(article: Any) -> Any:
+    return make_article(
+        article.url,
+        article.text,
+        title=article.title,
+        outlet_id=article.outlet_id,
+        published=article.published.astimezone(UTC),
+        language=article.language,
+    )
+
+
 def store_world(engine: Engine, articles: list[Any]) -> dict[str, int]:
-    return {
-        article.url: store(
-            engine,
-            article.url,
-            list(article.body),
-            title=article.title,
-            outlet_id=article.outlet_id,
-            published=article.published.astimezone(UTC),
-            language=article.language,
-        )
-        for article in articles
-    }
+    """Store and group ``articles`` one at a time, in this order; their ids by URL."""
+    return {article.url: store_item(engine, world_item(article)) for article in articles}
+
+
+def store_item(engine: Engine, item: Any) -> int:
+    stored = Pipelines(engine).run(item)
+    assert stored.id is not None
+    return stored.id
+
+
+def store_world_ungrouped(engine: Engine, articles: list[Any]) -> list[Any]:
+    """Store ``articles`` in this order, in one batch, without grouping them."""
+    items = [world_item(article) for article in articles]
+    Pipelines(engine).store.store(items)
+    assert all(item.id is not None for item in items)
+    return items
+
+
+def group_as_a_crawl(engine: Engine, items: list[Any], batch: int) -> Counter[str]:
+    """Hand stored ``items`` to the stories stage in batches, as the store stage of a crawl lets
+    them go, each batch in one turn of an asyncio loop; the pipeline's counts."""
+    stats = StatsRecorder()
+    pipeline = StoriesPipeline(engine, cast(Any, stats))
+
+    async def crawl() -> None:
+        for start in range(0, len(items), batch):
+            handed = [pipeline.process_item(item) for item in items[start : start + batch]]
+            assert await asyncio.gather(*handed) == items[start : start + batch]
+
+    asyncio.run(crawl())
+    pipeline.close_spider()
+    return stats.values
+
+
+class StatsRecorder:
+    """The part of Scrapy's stats collector pipelines use."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] += count
 
 
 @pytest.mark.parametrize("arrival", ["published", "reversed"])
+@pytest.mark.parametrize("grouped", ["one at a time", "in batches"])
 def test_world_incursion_coverage_is_one_story_across_languages(
-    engine: Engine, world: Any, arrival: str
+    engine: Engine, world: Any, arrival: str, grouped: str
 ) -> None:
     articles = sorted(world.articles, key=lambda a: a.published, reverse=arrival == "reversed")
-    ids = store_world(engine, articles)
+    if grouped == "one at a time":
+        ids = store_world(engine, articles)
+    else:
+        items = store_world_ungrouped(engine, articles)
+        counts = group_as_a_crawl(engine, items, batch=5)
+        assert counts.total() == len(articles)
+        ids = {item.url: item.id for item in items}
     first_days = [
         a for a in world.articles if a.about_belgorod and a.published.date().day in (22, 23)
     ]
@@ -95,6 +155,100 @@ def test_world_incursion_coverage_is_one_story_across_languages(
     assert incursion.headline in {a.title for a in first_days}
     unrelated = [a for a in world.articles if not a.about_belgorod]
     assert all(len(story(engine, ids[a.url]).articles) == 1 for a in unrelated)
+    assert_consistent(engine)
+
+
+def _group_together(database_url: str, article_ids: list[int], barrier: Any) -> None:
+    """Group articles one per transaction, as a crawl process on its own outlets does, once the
+    other processes are ready too."""
+    engine = open_database(database_url)
+    pipeline = StoriesPipeline(engine)
+    barrier.wait(timeout=60)
+    for article_id in article_ids:
+        pipeline.group([article_id])
+    engine.dispose()
+
+
+def test_crawl_processes_grouping_one_database_at_once_build_the_same_stories(
+    engine: Engine, database_url: str, world: Any
+) -> None:
+    items = store_world_ungrouped(engine, sorted(world.articles, key=lambda a: a.published))
+    outlets = sorted({item.outlet_id for item in items})
+    shards = [
+        [item.id for item in items if outlets.index(item.outlet_id) % 2 == shard]
+        for shard in range(2)
+    ]
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(len(shards))
+    processes = [
+        spawn.Process(target=_group_together, args=(database_url, shard, barrier))
+        for shard in shards
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0] * len(shards)
+
+    assert_consistent(engine)
+    first_days = [
+        item.id
+        for article, item in zip(
+            sorted(world.articles, key=lambda a: a.published), items, strict=True
+        )
+        if article.about_belgorod and article.published.date().day in (22, 23)
+    ]
+    assert len({story(engine, article_id).id for article_id in first_days}) == 1
+
+
+def test_a_story_grown_by_another_process_keeps_its_headline_right(
+    engine: Engine, world: Any
+) -> None:
+    # Each pipeline remembers the members of the stories it grew; the other one grows them too.
+    items = store_world_ungrouped(engine, sorted(world.articles, key=lambda a: a.published))
+    pipelines = [StoriesPipeline(engine), StoriesPipeline(engine)]
+    for turn, item in enumerate(items):
+        pipelines[turn % 2].process_item(item)
+    assert_consistent(engine)
+
+
+def assert_consistent(engine: Engine) -> None:
+    """Every stored article is in one story, and what is stored about stories agrees with their
+    members: counts, time spans, key counts, key frequencies and representative headlines."""
+    with Session(engine) as session:
+        query = (
+            select(StoryMember, ArticleRow.title)
+            .join(ArticleRow, ArticleRow.id == StoryMember.article_id)
+            .order_by(StoryMember.seen_at, StoryMember.article_id)
+        )
+        members: dict[int, list[tuple[StoryMember, str]]] = {}
+        for member, title in session.execute(query):
+            members.setdefault(member.story_id, []).append((member, title or ""))
+        stories = {story.id: story for story in session.scalars(select(Story))}
+        assert set(members) == set(stories)
+        grouped = sum(len(story_members) for story_members in members.values())
+        assert grouped == session.scalar(select(func.count()).select_from(ArticleRow))
+        all_keys: Counter[str] = Counter()
+        for story_id, story_members in members.items():
+            story, counts = stories[story_id], Counter[str]()
+            for member, _ in story_members:
+                counts.update(member.keys)
+            all_keys.update(counts)
+            assert story.article_count == len(story_members)
+            assert story.first_seen_at == story_members[0][0].seen_at
+            assert story.last_seen_at == max(member.seen_at for member, _ in story_members)
+            earliest = [m.article_id for m, _ in story_members if m.seen_at == story.first_seen_at]
+            assert story.first_article_id in earliest
+            keys = select(StoryKey.key, StoryKey.articles).where(StoryKey.story_id == story_id)
+            assert {key: count for key, count in session.execute(keys)} == counts
+            _, representative = max(
+                story_members, key=lambda pair: sum(counts[key] - 1 for key in pair[0].keys)
+            )
+            assert story.headline == representative
+        frequencies = select(EntityKeyFrequency.key, EntityKeyFrequency.articles)
+        counted = {key: count for key, count in session.execute(frequencies)}
+        assert counted.pop(ALL_ARTICLES) == grouped
+        assert counted == all_keys
 
 
 def test_one_report_in_two_languages_is_one_story(engine: Engine) -> None:
@@ -129,6 +283,21 @@ def test_shelling_reports_on_different_days_are_separate_stories(engine: Engine)
     )
     assert story(engine, first).id != story(engine, second).id
     assert len(stories_between(engine, *EVER)) == 2
+
+
+def test_a_database_grouped_before_the_total_was_kept_has_it_counted(engine: Engine) -> None:
+    store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(EntityKeyFrequency).where(EntityKeyFrequency.key == ALL_ARTICLES))
+    store(
+        engine,
+        "https://vesti.example/1",
+        SHEBEKINO_MAY_10_RU,
+        outlet_id="vesti",
+        language="ru",
+        published=MAY_10 + timedelta(hours=2),
+    )
+    assert_consistent(engine)
 
 
 def test_a_copy_joins_the_story_of_its_original(engine: Engine) -> None:
