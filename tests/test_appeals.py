@@ -134,6 +134,31 @@ def test_paywall_notice_is_flagged() -> None:
     assert scan.appeal_indexes == {1}
 
 
+# Asks whose category gate rests on a narrow stem ("give now", not "give", which half of all
+# news paragraphs contain): each must still reach its category's pattern.
+NARROW_STEM_ASKS = {
+    "Give what you can to keep our reporting free.": "donation",
+    "Give today and keep the newsroom open.": "donation",
+    "We need your help to keep reporting from the front line.": "donation",
+    "Jetzt Mitglied werden und unabhängigen Journalismus stärken.": "donation",
+    "Ihre Spende hilft uns, unabhängig zu bleiben.": "donation",
+    "Spenden Sie jetzt für unabhängigen Journalismus.": "donation",
+    "Sign me up for breaking news e-mails.": "subscription",
+    "Signing up for our e-mail alerts takes a minute.": "subscription",
+    "Sign in now to keep your saved stories.": "subscription",
+    "Already a member? Log in here.": "subscription",
+    "Dieser Artikel ist leider nur für Abonnenten unserer Zeitung freigeschaltet.": "paywall",
+    "Den ganzen Text gibt es nur mit Plus-Abo.": "paywall",
+    "Den ganzen Text lesen Sie nur im Digital-Abo.": "paywall",
+    "Turn on push notifications for breaking news.": "social",
+}
+
+
+@pytest.mark.parametrize("ask", sorted(NARROW_STEM_ASKS))
+def test_asks_behind_narrow_stems_are_classified(ask: str) -> None:
+    assert classify(ask) == NARROW_STEM_ASKS[ask]
+
+
 def test_the_shared_stem_gate_lets_every_stem_of_every_category_through() -> None:
     for category in PROSE_CATEGORIES:
         for stem in category.stems:
