@@ -68,6 +68,7 @@ class ExtractPipeline:
         return cls(outlets, learning, crawler.stats, processes)
 
     def close_spider(self, spider: Any = None) -> None:
+        """Write the last batch of template-line sightings, then stop the extraction workers."""
         try:
             if self.template_lines is not None:
                 for outlet_id, learned in self.template_lines.flush().items():

@@ -55,7 +55,12 @@ def normalise_line(text: str) -> str:
 
 
 def line_hash(text: str) -> str:
-    return hashlib.sha1(normalise_line(text).encode("utf-8")).hexdigest()
+    return _hash_collapsed(" ".join(text.split()))
+
+
+def _hash_collapsed(text: str) -> str:
+    """``line_hash`` of a paragraph whose whitespace is already collapsed."""
+    return hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,8 @@ class TemplateLines:
     def record(self, outlet_id: str, article_key: str, paragraphs: Iterable[str]) -> list[str]:
         """Note that an article showed these paragraphs; returns the outlet's lines learned since
         its previous record, which includes those this article took over the threshold."""
-        lines = {line_hash(p): " ".join(p.split()) for p in paragraphs if _learnable(p)}
+        texts = (" ".join(paragraph.split()) for paragraph in paragraphs)
+        lines = {_hash_collapsed(text): text for text in texts if len(text) >= MIN_LINE_CHARS}
         if lines:
             article_hash = hashlib.sha1(article_key.encode("utf-8")).hexdigest()
             self._look_up(outlet_id, lines)
@@ -240,10 +246,6 @@ class TemplateLines:
             row.status = status
             self._settled.add((outlet_id, row.line_hash))
             return LineReport(row.line_hash, row.text, row.article_count or 0, row.status)
-
-
-def _learnable(paragraph: str) -> bool:
-    return len(paragraph.strip()) >= MIN_LINE_CHARS
 
 
 def _write(
