@@ -3,9 +3,10 @@
 Each stored article's text is cut into word shingles and summarised by a MinHash (the values
 datasketch's "affine32" scheme gives). The signature is split into bands; every band is hashed
 into one 64-bit key and stored in an indexed table, so finding candidates for a new text is a
-few index lookups whatever the size of the archive, and works across runs and processes. Candidates are then verified on their
-signatures: a copy is an article whose estimated resemblance (Jaccard) or containment (for a
-trimmed copy, or one padded with another outlet's boilerplate) is high enough.
+few index lookups whatever the size of the archive, and works across runs and processes.
+Candidates are then verified on their signatures: a copy is an article whose estimated
+resemblance (Jaccard) or containment (for a trimmed copy, or one padded with another outlet's
+boilerplate) is high enough.
 """
 
 from __future__ import annotations
