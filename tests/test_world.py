@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import html
 import http.client
 import re
@@ -73,7 +74,7 @@ def test_feed_parses_with_every_article(world: OutletWorld, feed_format: str) ->
         assert entry.title == article.title
         # feedparser files RDF's dc:date under "updated", as spiders must know
         struct = entry.get("published_parsed") or entry.updated_parsed
-        published = datetime(*struct[:6], tzinfo=UTC)
+        published = datetime.fromtimestamp(calendar.timegm(struct), UTC)
         assert published == article.published.astimezone(UTC)
 
 
