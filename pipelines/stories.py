@@ -39,11 +39,9 @@ from pipelines.story_store import (
     STORY_KEYS,
     Arrival,
     Headlines,
+    KeyFrequencies,
     StoryState,
     add_member,
-    count_keys,
-    keep_total,
-    key_frequencies,
     merge_stories,
     start_story,
     story_state,
@@ -111,44 +109,58 @@ class Assignment:
     score: float
 
 
-@contextmanager
-def grouping(engine: Engine) -> Iterator[Connection]:
+@dataclass(frozen=True)
+class Grouping:
     """A transaction in which no other process groups articles (see the module docstring)."""
-    with engine.connect() as connection, connection.begin():
-        if connection.dialect.name == "sqlite":
-            # pysqlite would begin at the first write, after the reads that grouping decides on.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        elif connection.dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:key)")
-            connection.execute(lock, {"key": GROUPING_LOCK_KEY})
-        keep_total(connection)
-        yield connection
+
+    connection: Connection
+    frequencies: KeyFrequencies
+    headlines: Headlines
 
 
-def assign_story(
-    connection: Connection, article_id: int, headlines: Headlines | None = None
-) -> Assignment | None:
+@contextmanager
+def grouping(engine: Engine, headlines: Headlines | None = None) -> Iterator[Grouping]:
+    """A ``Grouping`` transaction, committed at the end of the block; ``headlines`` are those
+    remembered from earlier ones (forgotten if it fails)."""
+    headlines = Headlines() if headlines is None else headlines
+    try:
+        with engine.connect() as connection, connection.begin():
+            if connection.dialect.name == "sqlite":
+                # pysqlite would begin at the first write, after the reads grouping decides on.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif connection.dialect.name == "postgresql":
+                lock = text("SELECT pg_advisory_xact_lock(:key)")
+                connection.execute(lock, {"key": GROUPING_LOCK_KEY})
+            frequencies = KeyFrequencies(connection)
+            yield Grouping(connection, frequencies, headlines)
+            frequencies.write()
+    except BaseException:
+        headlines.clear()  # they may hold what the transaction did before it rolled back
+        raise
+
+
+def assign_story(grouping: Grouping, article_id: int) -> Assignment | None:
     """Put a stored article into a story (an existing one, or a new one); idempotent. None when
-    there is no such article. ``connection`` is in a ``grouping`` transaction.
+    there is no such article.
 
     An article that fits several stories joins the best and merges the others into it: arrival
     order (which crawls do not control) then matters less.
     """
+    connection = grouping.connection
     found = connection.execute(ARTICLE_QUERY, {"article_id": article_id}).first()
     if found is None:
         return None
     if found.story_id is not None:
         return Assignment(found.story_id, False, found.score)
     article = _arrival(article_id, found)
-    fitting = _fitting_stories(connection, article, found.original_story_id)
-    count_keys(connection, article.keys)
+    fitting = _fitting_stories(grouping, article, found.original_story_id)
+    grouping.frequencies.count(article.keys)
     if not fitting:
         return Assignment(start_story(connection, article), True, 0.0)
-    headlines = Headlines() if headlines is None else headlines
     (story, score), *others = fitting
-    story = add_member(connection, story, article, score, headlines)
+    story = add_member(connection, story, article, score, grouping.headlines)
     for other, _ in others:
-        story = merge_stories(connection, story, other, headlines)
+        story = merge_stories(connection, story, other, grouping.headlines)
     return Assignment(story.id, False, score)
 
 
@@ -163,10 +175,11 @@ def _arrival(article_id: int, found: Any) -> Arrival:
 
 
 def _fitting_stories(
-    connection: Connection, article: Arrival, original_story_id: int | None
+    grouping: Grouping, article: Arrival, original_story_id: int | None
 ) -> list[tuple[StoryState, float]]:
     """The stories the article may join, with its score for each, best first: a copy joins its
     original's story."""
+    connection = grouping.connection
     original = story_state(connection, original_story_id) if original_story_id else None
     if original is not None:
         return [(original, COPY_SCORE)]
@@ -175,7 +188,7 @@ def _fitting_stories(
     candidates = _candidates(connection, article.keys, article.moment)
     if not candidates:
         return []
-    weights = _weights(connection, article.keys)
+    weights = _weights(grouping.frequencies, article.keys)
     fitting = []
     for story, shared in candidates:
         score = sum(weights[key] for key in shared) / sum(weights.values())
@@ -195,10 +208,10 @@ def _days_apart(story: StoryState, moment: datetime) -> float:
     return gap / timedelta(days=1)
 
 
-def _weights(connection: Connection, keys: Collection[str]) -> dict[str, float]:
+def _weights(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, float]:
     """Inverse document frequency of each key among the articles grouped so far."""
-    total, frequencies = key_frequencies(connection, keys)
-    return {key: math.log((total + 2) / (frequencies.get(key, 0) + 1)) for key in keys}
+    total, counts = frequencies.of(keys)
+    return {key: math.log((total + 2) / (counts[key] + 1)) for key in keys}
 
 
 def _candidates(
@@ -283,15 +296,8 @@ class StoriesPipeline:
 
     def group(self, article_ids: Sequence[int]) -> None:
         """Group stored articles, in this order, in one transaction."""
-        try:
-            with grouping(self.engine) as connection:
-                assignments = [
-                    assign_story(connection, article_id, self.headlines)
-                    for article_id in article_ids
-                ]
-        except BaseException:
-            self.headlines.clear()  # it may hold what the transaction did before rolling back
-            raise
+        with grouping(self.engine, self.headlines) as transaction:
+            assignments = [assign_story(transaction, article_id) for article_id in article_ids]
         if self.stats is not None:
             for assignment in assignments:
                 if assignment is not None:

@@ -203,27 +203,36 @@ def _insert_member(connection: Connection, story_id: int, article: Arrival, scor
     connection.execute(INSERT_MEMBER, member)
 
 
-def keep_total(connection: Connection) -> None:
-    """Make sure the number of grouped articles is kept (see ``ALL_ARTICLES``): it is counted once
-    in a database grouped before it was kept."""
-    if connection.scalar(TOTAL) is None:
-        counted = insert(FREQUENCIES).values(
-            key=ALL_ARTICLES, articles=COUNT_MEMBERS.scalar_subquery()
-        )
-        connection.execute(counted)
+class KeyFrequencies:
+    """In how many grouped articles each key occurs (the rarity weights of ``pipelines.stories``),
+    as one grouping transaction sees them. What it counts is written at the end of the
+    transaction (``write``), in one statement rather than one per article."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.counted: Counter[str] = Counter()
+        if connection.scalar(TOTAL) is None:  # grouped before the total was kept
+            total = COUNT_MEMBERS.scalar_subquery()
+            connection.execute(insert(FREQUENCIES).values(key=ALL_ARTICLES, articles=total))
 
-def count_keys(connection: Connection, keys: Collection[str]) -> None:
-    """Count one more grouped article, and one more for each of its keys (the rarity weights
-    of ``pipelines.stories``). The total must be kept (``keep_total``)."""
-    _upsert_counts(connection, FREQUENCIES, {}, [ALL_ARTICLES, *keys])
+    def count(self, keys: Iterable[str]) -> None:
+        """Count one more grouped article, with ``keys``."""
+        self.counted[ALL_ARTICLES] += 1
+        self.counted.update(keys)
 
+    def of(self, keys: Collection[str]) -> tuple[int, dict[str, int]]:
+        """How many articles are grouped, and how many of them have each of ``keys``."""
+        wanted = [ALL_ARTICLES, *keys]
+        found = self.connection.execute(FREQUENCIES_OF, {"keys": wanted})
+        stored: dict[str, int] = {key: count for key, count in found}
+        frequencies = {key: stored.get(key, 0) + self.counted[key] for key in wanted}
+        return frequencies.pop(ALL_ARTICLES), frequencies
 
-def key_frequencies(connection: Connection, keys: Collection[str]) -> tuple[int, dict[str, int]]:
-    """How many articles are grouped, and how many of them have each of ``keys``."""
-    found = connection.execute(FREQUENCIES_OF, {"keys": [ALL_ARTICLES, *keys]})
-    frequencies: dict[str, int] = {key: count for key, count in found}
-    return frequencies.pop(ALL_ARTICLES), frequencies
+    def write(self) -> None:
+        rows = [{"key": key, "articles": count} for key, count in self.counted.items()]
+        if rows:
+            self.connection.execute(_upsert(self.connection.dialect.name, FREQUENCIES), rows)
+        self.counted.clear()
 
 
 def _upsert_counts(
