@@ -17,6 +17,7 @@ stories for one development at the same moment or join a story that another is m
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import zlib
 from collections.abc import Collection, Iterator, Sequence
@@ -48,6 +49,7 @@ from pipelines.story_store import (
 )
 from scrapers.items import Article
 
+logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=72)
 MIN_SCORE = 0.3
 # How much more of its weight an article must share per day away from the story's span: two
@@ -281,18 +283,25 @@ class StoriesPipeline:
     def flush(self) -> None:
         """Group the articles waiting, and let them go on."""
         waiting, self._waiting = self._waiting, []
-        if not waiting:
-            return
-        try:
-            self.group([article_id for article_id, _ in waiting])
-        except Exception as exc:  # each article fails with it; none of the batch was grouped
-            for _, grouped in waiting:
-                if not grouped.done():
-                    grouped.set_exception(exc)
-            return
-        for _, grouped in waiting:
-            if not grouped.done():
-                grouped.set_result(None)
+        if len(waiting) > 1:
+            try:
+                self.group([article_id for article_id, _ in waiting])
+            except Exception:
+                logger.warning(
+                    "grouping %d articles failed; grouping them one by one", len(waiting)
+                )
+            else:
+                for _, grouped in waiting:
+                    _settle(grouped)
+                return
+        # One at a time, so that an article that cannot be grouped fails alone.
+        for article_id, grouped in waiting:
+            try:
+                self.group([article_id])
+            except Exception as exc:
+                _settle(grouped, exc)
+            else:
+                _settle(grouped)
 
     def group(self, article_ids: Sequence[int]) -> None:
         """Group stored articles, in this order, in one transaction."""
@@ -303,6 +312,15 @@ class StoriesPipeline:
                 if assignment is not None:
                     outcome = "started" if assignment.started else "joined"
                     self.stats.inc_value(f"mediamon/stories/{outcome}")
+
+
+def _settle(grouped: asyncio.Future[None], failure: Exception | None = None) -> None:
+    if grouped.done():  # cancelled
+        return
+    if failure is None:
+        grouped.set_result(None)
+    else:
+        grouped.set_exception(failure)
 
 
 async def _once_done(grouped: asyncio.Future[None], item: Article) -> Article:

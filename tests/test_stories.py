@@ -158,6 +158,24 @@ def test_world_incursion_coverage_is_one_story_across_languages(
     assert_consistent(engine)
 
 
+def test_an_article_that_cannot_be_grouped_fails_alone(engine: Engine, world: Any) -> None:
+    items = store_world_ungrouped(engine, sorted(world.articles, key=lambda a: a.published))
+    broken = make_article("https://broken.example/1", "")
+    # An id the database refuses: too large for SQLite's integers, not a number for PostgreSQL.
+    broken.id = cast(Any, 2**70 if engine.dialect.name == "sqlite" else "broken")
+    batch = [*items[:3], broken, *items[3:]]
+    pipeline = StoriesPipeline(engine)
+
+    async def crawl() -> list[Any]:
+        handed = [pipeline.process_item(item) for item in batch]
+        return await asyncio.gather(*handed, return_exceptions=True)
+
+    results = asyncio.run(crawl())
+    assert isinstance(results[3], Exception)
+    assert [*results[:3], *results[4:]] == items
+    assert_consistent(engine)
+
+
 def _group_together(database_url: str, article_ids: list[int], barrier: Any) -> None:
     """Group articles one per transaction, as a crawl process on its own outlets does, once the
     other processes are ready too."""
