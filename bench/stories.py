@@ -4,15 +4,19 @@ Usage: ``python bench/stories.py [--baseline REV] [--outlets 20] [--articles 100
 builds (once, then reuses) a SQLite file of a generated outlet world's articles (``--default``:
 the built-in multilingual world, whose articles share names and so join and merge stories) as a
 crawl stores them: pages fetched over loopback, extracted with ``pipelines.extract`` and stored
-with ``store_article``.
-Each measurement runs in its own process on a fresh copy of that file: ``StoriesPipeline`` takes
-every article in the order it was stored, and its CPU time (``time.process_time``, so SQLite's
-work counts and other processes on the machine do not) is divided by the number of articles.
+with ``store_article``; ``--corpus FILE`` takes any such file instead.
+
+Each measurement runs in its own process, on fresh copies of that file: ``StoriesPipeline`` takes
+every article in the order it was stored, handed over as the store stage of a crawl lets them go
+(batches of 64, in an asyncio loop) and, separately, one by one without a loop. Its CPU time
+(``time.process_time``: SQLite's work counts, other processes on the machine do not) is divided by
+the number of articles.
 
 With ``--baseline``, the ``pipelines`` package of that git revision is measured the same way,
 and the grouping of both is compared: the story sizes, whether the stories are exactly the same
 sets of articles, and whether everything stored about them is the same (headlines, first
-articles, time spans, key counts). The last line printed is a JSON object with the figures.
+articles, time spans, scores, key counts and frequencies). The last line printed is a JSON object
+with the figures.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -134,7 +134,8 @@ def add_member(
 ) -> StoryState:
     """Put ``article`` into ``story``; the story as it is now."""
     _insert_member(connection, story.id, article, score)
-    _upsert_counts(connection, STORY_KEYS, {"story_id": story.id}, article.keys)
+    added = [{"story_id": story.id, "key": key, "articles": 1} for key in article.keys]
+    _add_counts(connection, STORY_KEYS, added)
     grown = _spanning(story, article.moment, article.outlet_id, article.id)
     grown = replace(
         grown,
@@ -149,12 +150,15 @@ def merge_stories(
     connection: Connection, target: StoryState, merged: StoryState, headlines: Headlines
 ) -> StoryState:
     """Move every article of story ``merged`` into ``target`` and delete the former."""
-    key_counts = connection.execute(
-        select(STORY_KEYS.c.key, STORY_KEYS.c.articles).where(STORY_KEYS.c.story_id == merged.id)
-    ).all()
+    counts = select(STORY_KEYS.c.key, STORY_KEYS.c.articles).where(
+        STORY_KEYS.c.story_id == merged.id
+    )
+    moved = [
+        {"story_id": target.id, "key": key, "articles": count}
+        for key, count in connection.execute(counts)
+    ]
     connection.execute(delete(STORY_KEYS).where(STORY_KEYS.c.story_id == merged.id))
-    for key, count in key_counts:
-        _upsert_counts(connection, STORY_KEYS, {"story_id": target.id}, [key], count)
+    _add_counts(connection, STORY_KEYS, moved)
     connection.execute(
         update(MEMBERS).where(MEMBERS.c.story_id == merged.id).values(story_id=target.id)
     )
@@ -230,19 +234,12 @@ class KeyFrequencies:
 
     def write(self) -> None:
         rows = [{"key": key, "articles": count} for key, count in self.counted.items()]
-        if rows:
-            self.connection.execute(_upsert(self.connection.dialect.name, FREQUENCIES), rows)
+        _add_counts(self.connection, FREQUENCIES, rows)
         self.counted.clear()
 
 
-def _upsert_counts(
-    connection: Connection,
-    table: Table,
-    fixed: dict[str, int],
-    keys: Iterable[str],
-    count: int = 1,
-) -> None:
-    rows = [{"key": key, "articles": count, **fixed} for key in keys]
+def _add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert count rows, or add each to the count stored under the same primary key."""
     if rows:
         connection.execute(_upsert(connection.dialect.name, table), rows)
 
