@@ -9,6 +9,7 @@ person or place and gives one figure.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 from typing import get_args
@@ -64,6 +65,28 @@ SYLLABLES = (
 )  # fmt: skip
 
 
+# A news site's article page carries hundreds of links around the article (a section menu, a
+# footer link farm): generated pages weigh what the corpus's article pages weigh (~50 KB), so
+# extraction costs what it costs on real pages.
+SECTION_TOPICS = (
+    "Politics", "Business", "Economy", "Markets", "Technology", "Science", "Health", "Education",
+    "Environment", "Culture", "Books", "Music", "Film", "Travel", "Food", "Sport", "Football",
+    "Tennis", "Motoring", "Property", "Jobs", "Weather", "Opinion", "Letters", "Obituaries",
+)  # fmt: skip
+SECTION_PLACES = (
+    "Local", "Regional", "National", "World", "Europe", "Asia", "Africa", "Americas",
+    "North", "South", "East", "West",
+)  # fmt: skip
+PORTAL = dataclasses.replace(
+    ENGLISH,
+    nav=tuple(f"{place} {topic}" for place in SECTION_PLACES for topic in SECTION_TOPICS),
+    footer_links=tuple(
+        f"{topic} {kind}" for topic in SECTION_TOPICS for kind in ("archive", "newsletter", "RSS")
+    )
+    + ENGLISH.footer_links,
+)
+
+
 def generated_outlets(count: int, feeds_per_outlet: int = 1) -> list[OutletSpec]:
     """``count`` English outlets ``gen-000``..., each with ``feeds_per_outlet`` feeds."""
     return [_outlet(index, feeds_per_outlet) for index in range(count)]
@@ -90,7 +113,7 @@ def _outlet(index: int, feeds: int) -> OutletSpec:
         article_path="/{yyyy}/{mm}/{dd}/{slug}",
         article_pattern=r"/\d{4}/\d{2}/\d{2}/[\w-]+$",
         serial_base=1,
-        chrome=ENGLISH,
+        chrome=PORTAL,
         blocks=appeals.NORTHERN_BROADCASTING,
     )
 
