@@ -90,11 +90,13 @@ def build_corpus(path: Path, world: OutletWorld) -> None:
 
 
 def corpus_path(outlets: int, per_outlet: int, default: bool) -> Path:
-    """The stored articles of the world, built unless a file of the same articles exists."""
+    """The stored articles of the world, built unless a file of the same articles, served by the
+    same world code, exists."""
     world = OutletWorld() if default else OutletWorld.generated(outlets, per_outlet)
     with world:
         content = [(a.path, a.title, a.published.isoformat(), a.body) for a in world.articles]
-        path = CORPUS_DIRECTORY / f"{_digest(content)[:12]}.sqlite"
+        code = [file.read_bytes() for file in sorted((REPO / "mediamon/world").glob("*.*"))]
+        path = CORPUS_DIRECTORY / f"{_digest((content, code))[:12]}.sqlite"
         if not path.exists():
             CORPUS_DIRECTORY.mkdir(parents=True, exist_ok=True)
             print(f"building {path} (once)", file=sys.stderr, flush=True)
