@@ -62,7 +62,8 @@ def crawl(
     and store them.
 
     Every feed is polled unless --due-only is given. Run it from cron for scheduled polling
-    (with --due-only, as often as the shortest poll interval), or use `mediamon run`.
+    (with --due-only, as often as the shortest poll interval), or use `mediamon run`. The
+    outlets are shared out among crawl processes, one per CPU core unless --processes says.
     """
     from mediamon.crawl import CrawlFailed, run_crawl
 
