@@ -135,11 +135,12 @@ class StorePipeline:
 
 
 def store_article(engine: Engine, item: Article) -> int | None:
-    """Store ``item``; return its new id, or None when its URL was already stored.
+    """Store ``item`` as it is, its ``duplicate_of`` included (no search for copies); return its
+    new id, or None when its URL was already stored.
 
     A stored article whose text changed keeps its old text as a version (see ``save_article``).
     """
-    saved = save_article(engine, item)
+    saved = save_articles(engine, [item], find_copies=False)[0]
     return saved.id if saved.outcome == "new" else None
 
 
@@ -148,21 +149,23 @@ def save_article(engine: Engine, item: Article) -> Saved:
     return save_articles(engine, [item])[0]
 
 
-def save_articles(engine: Engine, items: Sequence[Article]) -> list[Saved]:
+def save_articles(
+    engine: Engine, items: Sequence[Article], *, find_copies: bool = True
+) -> list[Saved]:
     """``save_article`` for several articles in arrival order, in one transaction."""
     for item in items:
         item.canonical_url = canonicalize(item.canonical_url or item.url)
         item.content_hash = item.content_hash or content_hash(item.text)
     try:
         with Session(engine) as session, session.begin():
-            return _save_batch(session, items)
+            return _save_batch(session, items, find_copies)
     except IntegrityError:
         if len(items) == 1:  # another process stored the same URL between our check and insert
             return [Saved(None, "unchanged")]
-        return [save_article(engine, item) for item in items]
+        return [save_articles(engine, [item], find_copies=find_copies)[0] for item in items]
 
 
-def _save_batch(session: Session, items: Sequence[Article]) -> list[Saved]:
+def _save_batch(session: Session, items: Sequence[Article], find_copies: bool) -> list[Saved]:
     stored = _stored_rows(session, items)
     new: list[int] = []
     canonicals: set[str | None] = set()
@@ -171,32 +174,37 @@ def _save_batch(session: Session, items: Sequence[Article]) -> list[Saved]:
             new.append(position)
             canonicals.add(item.canonical_url)
     saved: dict[int, Saved] = dict(
-        zip(new, _insert_new(session, [items[p] for p in new]), strict=True)
+        zip(new, _insert_new(session, [items[p] for p in new], find_copies), strict=True)
     )
     for position, item in enumerate(items):
         if position not in saved:
-            saved[position] = _save_again(session, item)
+            saved[position] = _save_again(session, item, find_copies)
     return [saved[position] for position in range(len(items))]
 
 
-def _save_again(session: Session, item: Article) -> Saved:
+def _save_again(session: Session, item: Article, find_copies: bool) -> Saved:
     """An article whose URL is stored: unchanged, or a new version of it."""
     row = _row_of(_stored_rows(session, [item]), item)
     assert row is not None
     if _same_text(row, item):
         item.duplicate_of = row.duplicate_of
         return Saved(row.id, "unchanged")
-    item.duplicate_of, how = find_original(session, item, own_id=row.id)
+    how = ""
+    if find_copies:
+        item.duplicate_of, how = find_original(session, item, own_id=row.id)
     _replace_text(session, row, item)
     return Saved(row.id, "version", how)
 
 
-def _insert_new(session: Session, items: Sequence[Article]) -> list[Saved]:
+def _insert_new(session: Session, items: Sequence[Article], find_copies: bool) -> list[Saved]:
     if not items:
         return []
-    originals = find_originals(session, items)
+    originals: list[Original | None] = [None] * len(items)
+    if find_copies:
+        originals = find_originals(session, items)
     for item, original in zip(items, originals, strict=True):
-        item.duplicate_of = original.article_id if original else None
+        if original is not None:  # else keep what the caller knew (None from a crawl)
+            item.duplicate_of = original.article_id
     articles = table_of(ArticleRow)
     ids = list(
         session.connection().scalars(
