@@ -57,6 +57,9 @@ class FeedSpider(OutletSpider):
         # Polls waiting for each article in flight: feeds of one outlet often list the same
         # article, and Scrapy drops the repeated request without calling back.
         self.waiting: dict[str, list[FeedPoll]] = {}
+        # Articles fetched (True) or failed (False) in this crawl: a later feed listing one
+        # before it is stored (stores are batched) must not wait for a request Scrapy drops.
+        self.fetched: dict[str, bool] = {}
 
     @property
     def poll_policy(self) -> PollPolicy:
@@ -123,6 +126,9 @@ class FeedSpider(OutletSpider):
         self, outlet: Outlet, entries: list[FeedEntry], poll: FeedPoll
     ) -> Iterator[Request]:
         for entry in self.fetchable_entries(outlet, entries, "mediamon/offsite/feed_entries"):
+            if entry.link in self.fetched:
+                poll.failed_articles += 0 if self.fetched[entry.link] else 1
+                continue
             poll.pending += 1
             if entry.link in self.waiting:
                 self.waiting[entry.link].append(poll)
@@ -155,6 +161,7 @@ class FeedSpider(OutletSpider):
         self.article_done(request.meta["entry"].link, ok=False)
 
     def article_done(self, link: str, ok: bool) -> None:
+        self.fetched[link] = ok
         for poll in self.waiting.pop(link, []):
             poll.pending -= 1
             poll.failed_articles += 0 if ok else 1
