@@ -129,19 +129,10 @@ def run_in_order(
     The first SIGTERM or SIGINT lets the requests in flight finish and starts no further spider
     (the stopped one finishes as 'shutdown'); a second one stops at once.
     """
-    install_reactor(settings["TWISTED_REACTOR"])
-    from scrapy.utils.log import configure_logging
+    runner, reactor = _runner_on_reactor(settings)
     from twisted.internet import defer
-    from twisted.internet import reactor as twisted_reactor
     from twisted.python.failure import Failure
 
-    reactor: Any = twisted_reactor  # its interfaces are not typed for direct use
-    # Scrapy owns logging during a crawl, at the crawl's LOG_LEVEL; a handler installed
-    # earlier (the CLI's) would print every record Scrapy's NOTSET root lets through.
-    for handler in list(logging.root.handlers):
-        logging.root.removeHandler(handler)
-    configure_logging(settings)
-    runner = CrawlerRunner(settings)
     crawlers = [runner.create_crawler(name) for name in names]
     started: list[Crawler] = []
     failures: list[Failure] = []
@@ -180,6 +171,20 @@ def run_in_order(
     return {crawler.spidercls.name: _stats(crawler) for crawler in started}
 
 
+def _runner_on_reactor(settings: Settings) -> tuple[CrawlerRunner, Any]:
+    """A CrawlerRunner and its reactor (typed Any: its interfaces are not), Scrapy logging."""
+    install_reactor(settings["TWISTED_REACTOR"])
+    from scrapy.utils.log import configure_logging
+    from twisted.internet import reactor
+
+    # Scrapy owns logging during a crawl, at the crawl's LOG_LEVEL; a handler installed
+    # earlier (the CLI's) would print every record Scrapy's NOTSET root lets through.
+    for handler in list(logging.root.handlers):
+        logging.root.removeHandler(handler)
+    configure_logging(settings)
+    return CrawlerRunner(settings), reactor
+
+
 def _install_stop_handlers(handler: Callable[[int, Any], None]) -> None:
     from scrapy.utils.ossignal import install_shutdown_handlers
 
@@ -205,17 +210,9 @@ def run_worker(
     Redis for the other workers); a second one stops at once.
     """
     settings = crawl_settings(context, log_level, extra_settings)
-    install_reactor(settings["TWISTED_REACTOR"])
-    from scrapy.utils.log import configure_logging
+    runner, reactor = _runner_on_reactor(settings)
     from scrapy.utils.ossignal import install_shutdown_handlers
-    from twisted.internet import reactor as twisted_reactor
 
-    reactor: Any = twisted_reactor  # its interfaces are not typed for direct use
-
-    for handler in list(logging.root.handlers):
-        logging.root.removeHandler(handler)
-    configure_logging(settings)
-    runner = CrawlerRunner(settings)
     crawler = runner.create_crawler("articles")
 
     def stop_now(signum: int, _frame: Any) -> None:
