@@ -47,33 +47,17 @@ class Original:
     position: int | None = None
 
 
-def find_original(
-    session: Session, item: Article, own_id: int | None = None
-) -> tuple[int | None, str]:
-    """The id of the first-seen stored article ``item`` copies and how, or (None, "").
-
-    ``own_id`` is the article's own id when it is a stored article whose text changed.
-    """
-    exclude = [] if own_id is None else [own_id]
-    if item.content_hash is not None:
-        exact = _first_by_hash(session, {item.content_hash}, exclude).get(item.content_hash)
-        if exact is not None:
-            return exact, "exact"
-    signature = signature_of(item.text)
-    if signature is None:
-        return None, ""
-    copies = find_copies_of(session, [signature], exclude)[0]
-    return (first_seen(session, copies[0][0]), "near") if copies else (None, "")
-
-
-def find_originals(session: Session, items: Sequence[Article]) -> list[Original | None]:
-    """For new articles in arrival order, what each copies, as if they were stored one by one:
+def find_originals(
+    session: Session, items: Sequence[Article], exclude: Sequence[int] = ()
+) -> list[Original | None]:
+    """For articles in arrival order, what each copies, as if they were stored one by one:
     a stored article or an earlier one of ``items``; exact copies before near ones, and among
-    near ones the closest (stored articles first when equally close)."""
+    near ones the closest (stored articles first when equally close). ``exclude``: stored
+    articles not to compare with (a changed article's own row)."""
     hashes = {item.content_hash for item in items if item.content_hash is not None}
-    stored_exact = _first_by_hash(session, hashes)
+    stored_exact = _first_by_hash(session, hashes, exclude)
     signatures = [signature_of(item.text) for item in items]
-    stored_near = _stored_near_copies(session, signatures)
+    stored_near = _stored_near_copies(session, signatures, exclude)
     batch = _Batch()
     originals: list[Original | None] = []
     for position, item in enumerate(items):
@@ -142,11 +126,11 @@ def _root_of(position: int, earlier: list[Original | None], how: How) -> Origina
 
 
 def _stored_near_copies(
-    session: Session, signatures: list[TextSignature | None]
+    session: Session, signatures: list[TextSignature | None], exclude: Sequence[int]
 ) -> list[list[tuple[int, float]]]:
     """For each signature, its best stored near copy (resolved to the first-seen article)."""
     present = [s for s in signatures if s is not None]
-    found = iter(find_copies_of(session, present))
+    found = iter(find_copies_of(session, present, exclude))
     best: list[list[tuple[int, float]]] = []
     for signature in signatures:
         copies = next(found) if signature is not None else []

@@ -70,10 +70,6 @@ class TextSignature:
             for band in range(BANDS)
         )
 
-    def resemblance(self, other: TextSignature) -> float:
-        """Estimated Jaccard similarity of the two texts' shingle sets."""
-        return float(np.mean(self.values == other.values))
-
     def copied(self, others: Sequence[TextSignature]) -> list[tuple[int, float]]:
         """Positions in ``others`` of the texts this one copies, with their resemblance.
 
@@ -89,9 +85,6 @@ class TextSignature:
         containment = np.minimum(1.0, shared / np.maximum(1, np.minimum(self.shingles, sizes)))
         found = (jaccard >= MIN_RESEMBLANCE) | (containment >= MIN_CONTAINMENT)
         return [(int(i), float(jaccard[i])) for i in np.flatnonzero(found)]
-
-    def is_copy_of(self, other: TextSignature) -> bool:
-        return bool(self.copied([other]))
 
 
 def shingles(text: str) -> set[bytes]:

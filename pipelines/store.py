@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from mediamon.context import context_from_settings
 from mediamon.db import ArticleRow, ArticleTopic, compress_html, table_of
 from pipelines.canonical import canonicalize
-from pipelines.dedup import Original, content_hash, find_original, find_originals
+from pipelines.dedup import Original, content_hash, find_originals
 from pipelines.near_duplicates import index_signature, index_signatures, signature_of
 from pipelines.versions import keep_current_as_version
 from scrapers.items import Article
@@ -138,21 +138,17 @@ def store_article(engine: Engine, item: Article) -> int | None:
     """Store ``item`` as it is, its ``duplicate_of`` included (no search for copies); return its
     new id, or None when its URL was already stored.
 
-    A stored article whose text changed keeps its old text as a version (see ``save_article``).
+    A stored article whose text changed keeps its old text as a version (see ``save_articles``).
     """
     saved = save_articles(engine, [item], find_copies=False)[0]
     return saved.id if saved.outcome == "new" else None
 
 
-def save_article(engine: Engine, item: Article) -> Saved:
-    """Insert ``item``, or, when its URL is stored with another text, append a version."""
-    return save_articles(engine, [item])[0]
-
-
 def save_articles(
     engine: Engine, items: Sequence[Article], *, find_copies: bool = True
 ) -> list[Saved]:
-    """``save_article`` for several articles in arrival order, in one transaction."""
+    """Insert each article, or, when its URL is stored with another text, append a version; in
+    arrival order, in one transaction."""
     for item in items:
         item.canonical_url = canonicalize(item.canonical_url or item.url)
         item.content_hash = item.content_hash or content_hash(item.text)
@@ -191,7 +187,8 @@ def _save_again(session: Session, item: Article, find_copies: bool) -> Saved:
         return Saved(row.id, "unchanged")
     how = ""
     if find_copies:
-        item.duplicate_of, how = find_original(session, item, own_id=row.id)
+        original = find_originals(session, [item], exclude=[row.id])[0]
+        item.duplicate_of, how = (original.article_id, original.how) if original else (None, "")
     _replace_text(session, row, item)
     return Saved(row.id, "version", how)
 
