@@ -93,8 +93,8 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + width]).encode() for i in range(len(words) - width + 1)}
 
 
-# Dedup and store both need the signature of the same text; items in flight between them are
-# bounded by Scrapy's CONCURRENT_ITEMS (100), so this many recent texts cover them.
+# A store batch (at most 64 articles) needs each text's signature twice, for finding copies and
+# for indexing, so this many recent texts cover it.
 @functools.lru_cache(maxsize=256)
 def signature_of(text: str) -> TextSignature | None:
     """The text's signature; None when it is too short for near-duplicate detection."""
