@@ -30,6 +30,7 @@ from pipelines.digest_model import (
 )
 from pipelines.digest_query import ArticleRecord, articles_in_period
 from pipelines.digest_render import render_markdown
+from pipelines.textclean import without_bidi_controls
 from pipelines.timeline import timeline_buckets
 
 __all__ = ["build_digest", "day_window", "lead_snippet", "render_markdown", "story_groups"]
@@ -59,7 +60,7 @@ def build_digest(
     """The digest of [start, end), of one topic or of all; stories fetched after
     ``previous_digest_at`` are marked new."""
     zone = config.settings.zone
-    outlets = {o.id: OutletRef(o.id, o.name, tuple(o.labels)) for o in config.outlets}
+    outlets = {o.id: _outlet(o.id, o.name, o.labels) for o in config.outlets}
     topics = [config.topic(topic)] if topic else config.topics
     wanted = {t.id for t in topics}
     records = articles_in_period(engine, start, end)
@@ -121,17 +122,25 @@ def _story(
 def _coverage(record: ArticleRecord, outlets: dict[str, OutletRef], zone: ZoneInfo) -> Coverage:
     return Coverage(
         article_id=record.id,
-        outlet=outlets.get(record.outlet_id) or OutletRef(record.outlet_id, record.outlet_id),
-        title=" ".join((record.title or record.url).split()),
+        outlet=outlets.get(record.outlet_id) or _outlet(record.outlet_id, record.outlet_id),
+        title=" ".join(without_bidi_controls(record.title or record.url).split()),
         url=record.url,
         when=record.when.astimezone(zone),
         is_copy=record.duplicate_of is not None,
     )
 
 
+def _outlet(outlet_id: str, name: str, labels: Sequence[str] = ()) -> OutletRef:
+    """Outlet names and labels are shown beside scraped text, and cleaned like it."""
+    clean = without_bidi_controls
+    return OutletRef(outlet_id, clean(name), tuple(clean(label) for label in labels))
+
+
 def lead_snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """The first paragraph, cut at a word boundary near ``limit`` characters."""
-    first = next((" ".join(p.split()) for p in text.splitlines() if p.strip()), "")
+    """The first paragraph (without bidi controls), cut at a word boundary near ``limit``
+    characters."""
+    lines = without_bidi_controls(text).splitlines()
+    first = next((" ".join(p.split()) for p in lines if p.strip()), "")
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0] + " …"
@@ -159,7 +168,7 @@ def _outlet_counts(
 ) -> tuple[OutletCount, ...]:
     everything = Counter(record.outlet_id for record in records)
     on_topic = Counter(record.outlet_id for record in records if record.topics & wanted)
-    known = {**outlets, **{i: OutletRef(i, i) for i in everything if i not in outlets}}
+    known = {**outlets, **{i: _outlet(i, i) for i in everything if i not in outlets}}
     counts = [OutletCount(ref, everything[i], on_topic[i]) for i, ref in known.items()]
     return tuple(sorted(counts, key=_by_coverage))
 

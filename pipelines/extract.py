@@ -36,6 +36,7 @@ from pipelines.appeals import find_appeals
 from pipelines.language import detect_language, script_agrees
 from pipelines.learned import normalise_line
 from pipelines.page_metadata import PageMetadata, read_metadata
+from pipelines.textclean import clean_names, clean_title
 
 logger = logging.getLogger(__name__)
 
@@ -231,9 +232,9 @@ def _clean(
         kept = [p for i, p in enumerate(kept) if i not in scan.appeal_indexes]
     text = "\n".join(kept)
     return ExtractedArticle(
-        title=metadata.title,
+        title=clean_title(metadata.title),
         text=text,
-        authors=metadata.authors,
+        authors=clean_names(metadata.authors),
         published=metadata.published,
         updated=metadata.updated,
         language=_language(metadata.declared_language, text),

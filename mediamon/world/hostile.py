@@ -7,6 +7,7 @@ ever Location values: a correct crawler refuses them before connecting.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import threading
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ HOSTILE_PAGES = (
     "gb2312",
     "wrong-charset",
     "malformed-html",
+)
+TEXT_PAGES = ("header-lies-1251", "bom-utf8", "bidi-title")
+# U+202E (right-to-left override) turns "exe.gnp" around on screen; U+2066..U+2069 isolate
+BIDI_TITLE = "Белгород: \u202eexe.gnp\u202c рейд \u2066через границу\u2069"
+BIDI_AUTHOR = "\u202bИван Петров\u202c"
+PARAGRAPH_BIDI = (
+    "Местные власти сообщили о новом обстреле приграничного района. По их словам, повреждены "
+    "линии электропередачи и несколько жилых домов, пострадавших среди мирных жителей нет."
 )
 
 
@@ -101,6 +110,7 @@ def hostile_routes(base: str, settings: HostileSettings) -> dict[str, Route]:
         "/hostile/gone": lambda _: Response(410, b"gone"),
         "/hostile/broken": lambda _: Response(500, b"internal error"),
         **charset_routes(),
+        **text_routes(base),
     }
 
 
@@ -119,6 +129,26 @@ def charset_routes() -> dict[str, Route]:
             "text/html; charset=utf-8",
         ),
     }
+
+
+def text_routes(base: str) -> dict[str, Route]:
+    """Pages whose text a careless crawler stores wrong, with a feed of their own: a header
+    claiming windows-1251 for a UTF-8 page (its meta says utf-8), a UTF-8 byte order mark under
+    such a header, and a title and byline full of bidi controls."""
+    utf8_page = _page("utf-8", "Белгород", PARAGRAPH_RU)
+    header_1251 = "text/html; charset=windows-1251"
+    return {
+        "/hostile/text-feed.xml": Resource(_feed(base, TEXT_PAGES), "application/rss+xml"),
+        "/hostile/header-lies-1251": Resource(utf8_page, header_1251),
+        "/hostile/bom-utf8": Resource(codecs.BOM_UTF8 + utf8_page, header_1251),
+        "/hostile/bidi-title": Resource(_bidi_page(), "text/html; charset=utf-8"),
+    }
+
+
+def _bidi_page() -> bytes:
+    byline = f'<meta name="author" content="{BIDI_AUTHOR}">'
+    page = _page("utf-8", BIDI_TITLE, PARAGRAPH_BIDI).decode()
+    return page.replace("</head>", f"{byline}</head>", 1).encode()
 
 
 def _page(encoding: str, title: str, paragraph: str) -> bytes:
@@ -149,10 +179,9 @@ def _compressed_zeros(size: int) -> bytes:
     return gzip.compress(b"\0" * size, compresslevel=9, mtime=0)
 
 
-def _feed(base: str) -> bytes:
+def _feed(base: str, pages: tuple[str, ...] = HOSTILE_PAGES) -> bytes:
     items = "".join(
-        f"<item><title>{name}</title><link>{base}/hostile/{name}</link></item>"
-        for name in HOSTILE_PAGES
+        f"<item><title>{name}</title><link>{base}/hostile/{name}</link></item>" for name in pages
     )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Hostile'

@@ -1,0 +1,73 @@
+"""Which encoding a page is read with when its header, its <meta> and its bytes disagree."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from scrapers.charset import CharsetRepairMiddleware, better_encoding
+
+CYRILLIC = "Вооружённая группа пересекла границу Белгородской области"
+
+
+def page(meta: str | None, encoding: str, text: str = CYRILLIC) -> bytes:
+    head = f'<meta charset="{meta}">' if meta else ""
+    return f"<html><head>{head}</head><body><p>{text}</p></body></html>".encode(encoding)
+
+
+def test_a_utf8_meta_that_decodes_the_page_beats_a_single_byte_header() -> None:
+    assert better_encoding(page("utf-8", "utf-8"), "cp1251") == "utf-8"
+
+
+def test_a_byte_order_mark_beats_the_header() -> None:
+    assert better_encoding(codecs.BOM_UTF8 + page(None, "utf-8"), "cp1251") == "utf-8"
+    assert better_encoding(codecs.BOM_UTF8 + page("windows-1251", "utf-8"), "utf-8") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "declared"),
+    [
+        # a single-byte codec decodes anything: its meta proves nothing against the header
+        (page("windows-1251", "cp1251"), "koi8-r"),
+        # a header that decodes the page with a validating codec stands
+        (page("windows-1251", "utf-8"), "utf-8"),
+        # the meta says utf-8, but the bytes are not UTF-8
+        (page("utf-8", "cp1251"), "cp1251"),
+        # all ASCII: every candidate reads it the same
+        (page("utf-8", "ascii", "Belgorod"), "cp1251"),
+        # no meta, no BOM: nothing contradicts the header
+        (page(None, "utf-8"), "cp1251"),
+    ],
+)
+def test_the_header_stands_without_evidence_against_it(body: bytes, declared: str) -> None:
+    assert better_encoding(body, declared) is None
+
+
+def test_a_header_that_cannot_decode_the_page_gives_way_to_the_meta() -> None:
+    assert better_encoding(page("windows-1251", "cp1251"), "utf-8") == "cp1251"
+
+
+def test_without_a_usable_meta_detection_decides() -> None:
+    text = " ".join([CYRILLIC] * 5)
+    assert better_encoding(page(None, "cp1251", text), "utf-8") == "cp1251"
+
+
+def test_the_middleware_rereads_a_page_whose_header_lies() -> None:
+    crawler = get_crawler()
+    stats = MemoryStatsCollector(crawler)
+    url = "https://outlet.example/news/1"
+    response = HtmlResponse(
+        url,
+        body=page("utf-8", "utf-8"),
+        headers={"Content-Type": "text/html; charset=windows-1251"},
+    )
+    assert response.encoding == "cp1251"
+    repaired = CharsetRepairMiddleware(stats).process_response(Request(url), response)
+    assert repaired.encoding == "utf-8"
+    assert isinstance(repaired, HtmlResponse) and CYRILLIC in repaired.text
+    assert stats.get_value("mediamon/hostile/wrong_charset") == 1
