@@ -32,18 +32,34 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# Guards run first, so a refused request never reaches a connection; RetryAfter (555) sees a
-# 429/503 before Scrapy's RetryMiddleware (550) would retry it at once.
+# The URL guard runs first, so every request (robots.txt and redirects included) passes it and a
+# refused one never reaches a connection; RetryAfter (555) sees a 429/503 before Scrapy's
+# RetryMiddleware (550) would retry it at once.
 DOWNLOADER_MIDDLEWARES = {
-    "scrapers.hostile.HostileRequestGuardMiddleware": 40,
+    "scrapers.urlguard.UrlGuardMiddleware": 10,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapers.robots.SharedRobotsTxtMiddleware": 100,
-    "scrapers.middlewares.OutletDomainGuardMiddleware": 50,
     "scrapers.retry_after.RetryAfterMiddleware": 555,
     "scrapers.middlewares.ConditionalGetMiddleware": 560,
     "scrapers.charset.CharsetRepairMiddleware": 580,
     "scrapers.hostile.RedirectLoopMiddleware": 650,
 }
+
+# Only http(s) is ever fetched: the URL guard refuses other schemes, and no handler exists for
+# them. The http(s) handler reports an address the resolver refused as such.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapers.resolver.CheckedHTTPDownloadHandler",
+    "https": "scrapers.resolver.CheckedHTTPDownloadHandler",
+    "file": None,
+    "ftp": None,
+    "s3": None,
+    "data": None,
+}
+
+# Hostnames are resolved once, at connect time, and refused when any address is not public
+# (scrapers.resolver); MEDIAMON_DNS_LOOKUP names the getaddrinfo-like function it asks.
+TWISTED_DNS_RESOLVER = "scrapers.resolver.CheckingResolver"
+MEDIAMON_DNS_LOOKUP = os.environ.get("MEDIAMON_DNS_LOOKUP") or "socket.getaddrinfo"
 
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,

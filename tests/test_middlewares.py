@@ -10,34 +10,36 @@ from scrapy.utils.test import get_crawler
 from mediamon.config import load_config
 from mediamon.db import open_database
 from mediamon.feedstate import Validators, record_poll
-from scrapers.middlewares import ConditionalGetMiddleware, OutletDomainGuardMiddleware
+from scrapers.middlewares import ConditionalGetMiddleware
+from scrapers.urlguard import UrlGuardMiddleware
+from scrapers.urlpolicy import UrlPolicy
 from tests.support import PROJECT_CONFIG
 
 
 @pytest.fixture
-def guard() -> OutletDomainGuardMiddleware:
+def guard() -> UrlGuardMiddleware:
     stats = get_crawler().stats
     assert stats is not None
-    return OutletDomainGuardMiddleware(load_config(PROJECT_CONFIG), stats)
+    return UrlGuardMiddleware(UrlPolicy.from_config(load_config(PROJECT_CONFIG)), stats)
 
 
 def request(url: str, **meta: object) -> Request:
     return Request(url, meta={"outlet_id": "bbc", **meta})
 
 
-def test_guard_lets_the_outlets_own_subdomains_through(guard: OutletDomainGuardMiddleware) -> None:
+def test_guard_lets_the_outlets_own_subdomains_through(guard: UrlGuardMiddleware) -> None:
     assert guard.process_request(request("https://www.bbc.co.uk/news/world-65665465")) is None
     assert guard.process_request(request("https://feeds.bbci.co.uk/news/rss.xml")) is None
 
 
-def test_guard_refuses_other_domains_and_counts_them(guard: OutletDomainGuardMiddleware) -> None:
+def test_guard_refuses_other_domains_and_counts_them(guard: UrlGuardMiddleware) -> None:
     with pytest.raises(IgnoreRequest, match="not on the domains of outlet bbc"):
         guard.process_request(request("https://bbc.co.uk.evil.example/news"))
-    assert guard.stats.get_value("mediamon/offsite/refused") == 1
+    assert guard.stats.get_value("mediamon/refused/offsite") == 1
 
 
 def test_guard_trusts_a_configured_url_but_not_where_it_redirects(
-    guard: OutletDomainGuardMiddleware,
+    guard: UrlGuardMiddleware,
 ) -> None:
     assert (
         guard.process_request(request("https://cdn.example/f.xml", configured_source=True)) is None
@@ -45,6 +47,7 @@ def test_guard_trusts_a_configured_url_but_not_where_it_redirects(
     redirected = request("https://cdn.example/f.xml", configured_source=True, redirect_times=1)
     with pytest.raises(IgnoreRequest):
         guard.process_request(redirected)
+    assert guard.stats.get_value("mediamon/hostile/offsite_redirect") == 1
 
 
 def test_conditional_get_sends_the_stored_validators(database_url: str) -> None:
