@@ -1,17 +1,20 @@
-"""The digest job: build the digest, render it, optionally e-mail it, and record the run.
+"""The digest job: build the digest, render it, write it to its file, optionally e-mail it, and
+record the run.
 
 Recording each run in the run history is what lets the next digest mark stories that are new
-since this one.
+since this one. A digest that could not be written or sent is recorded as failed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from mediamon.config import Config
+from mediamon.files import write_atomically
 from mediamon.runs import finish_run, start_run
 from pipelines.digest import build_digest, day_window
 from pipelines.digest_feed import render_atom
@@ -30,6 +33,11 @@ class DigestRequest:
     topic: str | None = None
     format: str = "md"
     email: bool = False
+    out: Path | None = None
+
+
+class DigestOutputError(RuntimeError):
+    """The digest could not be written to its file; the message names the file and why."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,18 @@ def _make(
         rendered = render_atom(_daily_digests(engine, config, request, previous))
     else:
         rendered = RENDERERS[request.format](digest)
+    if request.out is not None:
+        _write(request.out, rendered)
     emailed = _email(config, digest) if request.email else ()
     return DigestResult(digest, rendered, emailed)
+
+
+def _write(out: Path, rendered: str) -> None:
+    try:
+        write_atomically(out, rendered)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise DigestOutputError(f"cannot write the digest to {out}: {why}") from exc
 
 
 def _daily_digests(

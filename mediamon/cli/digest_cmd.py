@@ -63,17 +63,20 @@ def digest(
 
     Each run is recorded; stories first collected after the previous digest are marked new.
     """
-    from pipelines.digest_job import DigestRequest, run_digest
+    from pipelines.digest_job import DigestOutputError, DigestRequest, run_digest
     from pipelines.mailer import MailError
 
     zone = ctx.config.settings.zone
     start, end = period(day, since, zone)
-    request = DigestRequest(start, end, topic, output_format, email)
+    request = DigestRequest(start, end, topic, output_format, email, out)
     try:
         result = run_digest(ctx.engine, ctx.config, request)
-    except (KeyError, MailError) as exc:
+    except (KeyError, MailError, DigestOutputError) as exc:
         raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from exc
-    _write(result.rendered, out, to_stdout=not email)
+    if out is not None:
+        click.echo(f"digest written to {out}", err=True)
+    elif not email:
+        click.echo(result.rendered, nl=False)
     if result.emailed_to:
         click.echo(f"digest e-mailed to {', '.join(result.emailed_to)}", err=True)
 
@@ -92,13 +95,3 @@ def period(
             raise click.UsageError(f"--since {since:%Y-%m-%d %H:%M} is in the future")
         return start, now
     return day_window((day or now).date(), zone)
-
-
-def _write(text: str, out: Path | None, to_stdout: bool) -> None:
-    if out is None:
-        if to_stdout:
-            click.echo(text, nl=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    click.echo(f"digest written to {out}", err=True)
