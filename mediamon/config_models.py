@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from mediamon.config_types import (
     SLUG,
     ArchiveTemplate,
+    ArticlePattern,
     Cron,
     HttpUrl,
     Language,
@@ -28,6 +28,7 @@ from mediamon.settings_models import (
     SchedulerSettings,
     SettingsFile,
 )
+from mediamon.url_patterns import search
 
 __all__ = [
     "AlertSettings",
@@ -70,7 +71,7 @@ class OutletModel(Strict):
     sitemaps: list[HttpUrl] = Field(default_factory=list)
     sections: list[HttpUrl] = Field(default_factory=list)
     archives: list[ArchiveTemplate] = Field(default_factory=list)
-    article_urls: str | None = None
+    article_urls: ArticlePattern | None = None
     schedule: Cron | None = None
     download_delay: float | None = Field(None, ge=0)
     concurrency: int | None = Field(None, ge=1, le=64)
@@ -85,16 +86,6 @@ class OutletModel(Strict):
             raise ValueError(
                 f"'{value}' is not a valid id; use lowercase letters, digits, '-' or '_'"
             )
-        return value
-
-    @field_validator("article_urls")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"'{value}' is not a valid regular expression: {exc}") from exc
         return value
 
     @model_validator(mode="after")
@@ -119,8 +110,9 @@ class Outlet(OutletModel):
         return any(host == domain or host.endswith("." + domain) for domain in self.domains)
 
     def is_article_url(self, url: str) -> bool:
-        """Whether ``url`` matches ``article_urls`` (any URL does when no pattern is set)."""
-        return self.article_urls is None or re.search(self.article_urls, url) is not None
+        """Whether ``url`` matches ``article_urls`` (any URL does when no pattern is set);
+        :class:`~mediamon.url_patterns.PatternTimeout` when matching takes too long."""
+        return self.article_urls is None or search(self.article_urls, url)
 
 
 class OutletsFile(Strict):

@@ -1,5 +1,6 @@
 """Validated value types shared by the config models: URLs, cron expressions, languages,
-selectors, archive templates; and the strict base model (unknown keys are errors)."""
+selectors, archive templates, article URL patterns; and the strict base model (unknown keys are
+errors)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from mediamon.cron import cron_trigger
+from mediamon.url_patterns import backtracking_problem, compiled
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -72,7 +74,20 @@ def _archive_template(value: str) -> str:
     return value
 
 
+def _article_pattern(value: str) -> str:
+    try:
+        re.compile(value)
+        compiled(value)
+    except Exception as exc:  # re.error, or regex.error for what only the matcher refuses
+        raise ValueError(f"'{value}' is not a valid regular expression: {exc}") from exc
+    problem = backtracking_problem(value)
+    if problem:
+        raise ValueError(f"'{value}' is refused: {problem}")
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ArticlePattern = Annotated[str, AfterValidator(_article_pattern)]
 ArchiveTemplate = Annotated[str, AfterValidator(_archive_template)]
 Cron = Annotated[str, AfterValidator(_cron)]
 Language = Annotated[str, AfterValidator(_language)]

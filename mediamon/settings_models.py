@@ -72,6 +72,23 @@ class CrawlingSettings(Strict):
     max_response_mb: float = Field(10, gt=0)
     timeout_seconds: float = Field(30, gt=0)
     autothrottle: bool = True
+    # Bounded work per listing (the excess is counted under mediamon/capped/... and logged).
+    # A news feed lists 10 to 100 entries, rarely a few hundred: 500 keeps every real one whole
+    # while a feed of 100,000 entries costs one parse of 500 (feedparser needs seconds per
+    # 10,000 entries).
+    max_feed_entries: int = Field(500, ge=1)
+    # The sitemap protocol's own limit of URLs per sitemap (and of sitemaps per index).
+    max_sitemap_urls: int = Field(50_000, ge=1)
+    # Levels of sitemap indexes followed below a configured (or robots.txt) sitemap: real
+    # outlets use one or two (index -> monthly index -> daily sitemaps).
+    max_sitemap_depth: int = Field(3, ge=0)
+    # Distinct links read from one section or archive page, navigation included: a busy
+    # section page of a large outlet has 200 to 600; more is a link farm. It also bounds the
+    # article_urls matching done per page.
+    max_section_links: int = Field(1000, ge=1)
+    # Wall-clock limit of one `mediamon crawl` or `backfill` (every spider in sequence), as
+    # scheduler.crawl_time_limit is for scheduled crawls; `--time-limit` overrides it.
+    time_limit_seconds: float = Field(1800, gt=0)
     # Processes extracting pages during a crawl; None: one per CPU core (in a crawl of one
     # process; a sharded crawl extracts in each crawl process); 0 or 1: in the crawl.
     extract_processes: int | None = Field(None, ge=0)

@@ -115,3 +115,31 @@ def test_missing_config_directory_says_how_to_fix(tmp_path: Path) -> None:
     result = run_mediamon("crawl", "--config", str(tmp_path / "nope"), check=False)
     assert result.returncode != 0
     assert "not a directory; pass --config DIR or set MEDIAMON_CONFIG" in result.stderr
+
+
+def test_catastrophically_backtracking_article_urls_is_refused_with_the_reason(
+    config_dir: Path,
+) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][0].update(article_urls="(a+)+$"))
+    result = run_mediamon("config", "check", "--config", str(config_dir), check=False)
+    assert result.returncode == 1
+    assert "outlets[0] (id 'moscowtimes'): field 'article_urls'" in result.stderr
+    assert "'(a+)+$' is refused: it nests a repeat inside a repeat" in result.stderr
+    assert "exponential time" in result.stderr
+
+
+@pytest.mark.parametrize("pattern", [r"(?:\w*-?)*\d", r"/(news|x+)+/", r"(.+/)*$"])
+def test_other_nested_repeats_are_refused(config_dir: Path, pattern: str) -> None:
+    edit_outlets(config_dir, lambda d: d["outlets"][1].update(article_urls=pattern))
+    [problem] = problems_of(config_dir)
+    assert "field 'article_urls'" in problem and "nests a repeat inside a repeat" in problem
+
+
+def test_crawling_caps_have_defaults_and_are_checked(config_dir: Path) -> None:
+    crawling = load_config(config_dir).settings.crawling
+    assert (crawling.max_feed_entries, crawling.max_sitemap_urls) == (500, 50_000)
+    assert (crawling.max_sitemap_depth, crawling.max_section_links) == (3, 1000)
+    assert crawling.time_limit_seconds == 1800
+    (config_dir / "settings.yaml").write_text("crawling:\n  max_feed_entries: 0\n")
+    [problem] = problems_of(config_dir)
+    assert "settings.yaml: crawling: field 'max_feed_entries'" in problem

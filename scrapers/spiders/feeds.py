@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 import feedparser
 from scrapy import Request
@@ -26,7 +25,8 @@ from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
 from scrapers.retry_after import RETRY_AFTER_META
 from scrapers.spiders.base import OutletSpider
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.caps import cap_feed_body, note_capped
+from scrapers.spiders.entries import FeedEntry, datetime_of_struct, listed_entry
 from scrapers.spiders.jsonfeed import is_json_feed, json_feed_entries
 
 logger = logging.getLogger(__name__)
@@ -104,11 +104,22 @@ class FeedSpider(OutletSpider):
         self.finish_poll_if_done(poll)
 
     def feed_entries(self, response: Response, outlet: Outlet) -> list[FeedEntry]:
+        """The feed's usable entries, at most ``crawling.max_feed_entries`` (the first ones: feeds
+        list the newest first); the rest are counted under ``mediamon/capped/feed_entries``."""
+        limit = self.context.config.settings.crawling.max_feed_entries
+        stats = self.crawler.stats
         if is_json_feed(response):
-            self.crawler.stats.inc_value("mediamon/feeds/json")
-            return json_feed_entries(response.body, response.url)
-        parsed = feedparser.parse(response.body, response_headers=dict_headers(response))
-        entries = [entry_of(item, response.url) for item in parsed.entries]
+            stats.inc_value("mediamon/feeds/json")
+            feed = json_feed_entries(response.body, response.url, limit)
+            note_capped(
+                stats, "feed_entries", outlet.id, response.url, feed.excess, "max_feed_entries"
+            )
+            return feed.entries
+        body, excess = cap_feed_body(response.body, limit)
+        parsed = feedparser.parse(body, response_headers=dict_headers(response))
+        excess += max(0, len(parsed.entries) - limit)
+        note_capped(stats, "feed_entries", outlet.id, response.url, excess, "max_feed_entries")
+        entries = [entry_of(item, response.url) for item in parsed.entries[:limit]]
         usable = [entry for entry in entries if entry is not None]
         if parsed.bozo and not usable:
             self.crawler.stats.inc_value("mediamon/feeds/malformed")
@@ -221,9 +232,9 @@ def dict_headers(response: Response) -> dict[str, str]:
 
 
 def entry_of(item: Any, feed_url: str) -> FeedEntry | None:
-    link = item.get("link") or item.get("id")
-    if not link:
-        return None
-    published = item.get("published_parsed") or item.get("updated_parsed")
-    when = datetime(*published[:6]).replace(tzinfo=UTC) if published else None
-    return FeedEntry(urldefrag(urljoin(feed_url, link.strip()))[0], item.get("title"), when)
+    """A feedparser entry as a FeedEntry of checked types; None without a usable link."""
+    link = item.get("link")
+    if not isinstance(link, str) or not link.strip():
+        link = item.get("id")
+    published = datetime_of_struct(item.get("published_parsed") or item.get("updated_parsed"))
+    return listed_entry(link, item.get("title"), published, feed_url)

@@ -4,27 +4,41 @@ scrapy crawl sections                                  # configured sections, ne
 scrapy crawl sections -a since=2023-05-22 -a until=2023-05-26   # archives of those days
 
 Links matching the outlet's ``article_urls`` pattern are articles; ``rel="next"`` pagination is
-followed at most ``MEDIAMON_LISTING_PAGES`` pages deep.
+followed at most ``MEDIAMON_LISTING_PAGES`` pages deep. At most ``crawling.max_section_links``
+distinct links of a page are read (the rest counted under ``mediamon/capped/section_links``);
+a link whose match against ``article_urls`` times out is not an article (counted under
+``mediamon/capped/article_url_timeouts``, logged once per outlet).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
+from itertools import islice
+from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from mediamon.config import Outlet
+from mediamon.url_patterns import PatternTimeout
 from scrapers.middlewares import CONFIGURED_META
+from scrapers.spiders.caps import note_capped
 from scrapers.spiders.collect import ArticleCollectingSpider
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.entries import FeedEntry, normalized_url
+
+logger = logging.getLogger(__name__)
 
 LISTING_PAGES_SETTING = "MEDIAMON_LISTING_PAGES"
 
 
 class SectionSpider(ArticleCollectingSpider):
     name = "sections"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timed_out_outlets: set[str] = set()  # whose article_urls timed out (logged once)
 
     async def start(self) -> AsyncIterator[Request]:
         for outlet in self.outlets:
@@ -47,11 +61,40 @@ class SectionSpider(ArticleCollectingSpider):
             return
         outlet = self.outlet(response.meta["outlet_id"])
         self.crawler.stats.inc_value("mediamon/sections/pages")
-        links = dict.fromkeys(response.urljoin(h) for h in response.css("a::attr(href)").getall())
-        articles = [url for url in links if outlet.owns(url) and outlet.is_article_url(url)]
+        links = self.page_links(outlet, response)
+        articles = [url for url in links if outlet.owns(url) and self.is_article(outlet, url)]
         entries = [FeedEntry(url, None, None) for url in articles]
         yield from self.article_requests(outlet, entries, response.url)
         yield from self.next_page(outlet, response)
+
+    def page_links(self, outlet: Outlet, response: TextResponse) -> list[str]:
+        """The page's distinct links, normalised, at most ``crawling.max_section_links``."""
+        limit = self.context.config.settings.crawling.max_section_links
+        hrefs = (
+            normalized_url(response.urljoin(h)) for h in response.css("a::attr(href)").getall()
+        )
+        distinct = dict.fromkeys(url for url in hrefs if url)
+        excess = max(0, len(distinct) - limit)
+        note_capped(
+            self.crawler.stats,
+            "section_links",
+            outlet.id,
+            response.url,
+            excess,
+            "max_section_links",
+        )
+        return list(islice(distinct, limit))
+
+    def is_article(self, outlet: Outlet, url: str) -> bool:
+        """Whether ``url`` matches the outlet's ``article_urls``; not when the match times out."""
+        try:
+            return outlet.is_article_url(url)
+        except PatternTimeout as exc:
+            self.crawler.stats.inc_value("mediamon/capped/article_url_timeouts")
+            if outlet.id not in self.timed_out_outlets:
+                self.timed_out_outlets.add(outlet.id)
+                logger.warning("outlet %s: %s; %s is not an article", outlet.id, exc, url[:200])
+            return False
 
     def next_page(self, outlet: Outlet, response: Response) -> Iterator[Request]:
         href = response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()

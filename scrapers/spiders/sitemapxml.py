@@ -5,10 +5,11 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from lxml import etree
 
-from scrapers.spiders.entries import FeedEntry, parse_iso_datetime
+from scrapers.spiders.entries import FeedEntry, listed_entry, normalized_url, parse_iso_datetime
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARSER = etree.XMLParser(
@@ -31,23 +32,29 @@ class SitemapDocument:
     kind: str
     children: list[ChildSitemap] = field(default_factory=list)
     entries: list[FeedEntry] = field(default_factory=list)
+    excess: int = 0
+    """Elements beyond the ``limit`` asked for, left unread."""
 
 
-def read_sitemap(body: bytes, max_bytes: int) -> SitemapDocument:
+def read_sitemap(
+    body: bytes, max_bytes: int, base_url: str = "", limit: int | None = None
+) -> SitemapDocument:
+    """The sitemap's child sitemaps (an index) or article entries (a urlset), the first
+    ``limit`` at most, their URLs resolved against ``base_url`` and normalised."""
     xml = gunzip_capped(body, max_bytes) if body.startswith(GZIP_MAGIC) else body
     try:
         root = etree.fromstring(xml, PARSER)
     except etree.XMLSyntaxError as exc:
         raise MalformedSitemap(f"not well-formed XML: {exc}") from exc
     kind = etree.QName(root).localname
+    elements = [e for e in islice(root, limit) if isinstance(e.tag, str)]
+    excess = max(0, len(root) - limit) if limit is not None else 0
     if kind == "sitemapindex":
-        children = [
-            ChildSitemap(_text(e, "loc"), parse_iso_datetime(_text(e, "lastmod"))) for e in root
-        ]
-        return SitemapDocument("index", children=[c for c in children if c.url])
+        children = [_child_sitemap(element, base_url) for element in elements]
+        return SitemapDocument("index", children=[c for c in children if c], excess=excess)
     if kind == "urlset":
-        entries = [_entry(element) for element in root]
-        return SitemapDocument("urlset", entries=[e for e in entries if e.link])
+        entries = [_entry(element, base_url) for element in elements]
+        return SitemapDocument("urlset", entries=[e for e in entries if e], excess=excess)
     raise MalformedSitemap(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
 
 
@@ -63,12 +70,17 @@ def gunzip_capped(body: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def _entry(element: etree._Element) -> FeedEntry:
+def _child_sitemap(element: etree._Element, base_url: str) -> ChildSitemap | None:
+    url = normalized_url(_text(element, "loc"), base_url)
+    return ChildSitemap(url, parse_iso_datetime(_text(element, "lastmod"))) if url else None
+
+
+def _entry(element: etree._Element, base_url: str) -> FeedEntry | None:
     news = _child(element, "news")
     title = _text(news, "title") if news is not None else ""
     published = parse_iso_datetime(_text(news, "publication_date")) if news is not None else None
     lastmod = parse_iso_datetime(_text(element, "lastmod"))
-    return FeedEntry(_text(element, "loc"), title or None, published or lastmod)
+    return listed_entry(_text(element, "loc"), title, published or lastmod, base_url)
 
 
 def _child(element: etree._Element, localname: str) -> etree._Element | None:
