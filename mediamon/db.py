@@ -34,6 +34,7 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    make_url,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -48,6 +49,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_LOCATIONS = (MIGRATIONS / "versions", MIGRATIONS / "handwritten")
 # The PostgreSQL advisory lock held while migrating: one fixed number for every mediamon process.
 MIGRATION_LOCK_KEY = zlib.crc32(b"mediamon-migrations")
+# Seconds a SQLite connection waits for another process's write lock before giving up; a
+# ``?timeout=SECONDS`` query parameter of the database URL sets another.
+SQLITE_BUSY_TIMEOUT = 30.0
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -251,6 +255,9 @@ class Run(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="running")
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The process that records the run, so a run left 'running' by a killed one can be settled.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
 
 
 def table_of(model: type[Base]) -> Table:
@@ -267,36 +274,50 @@ def decompress_html(blob: bytes) -> bytes:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys."""
+    """An engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys.
+
+    ``sqlite:///path?timeout=SECONDS`` waits that long (default ``SQLITE_BUSY_TIMEOUT``) for the
+    write lock another process holds before a write fails with 'database is locked'.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        _make_parent_dir(url)
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        parsed = make_url(url)
+        asked = parsed.query.get("timeout")
+        timeout = float(asked) if isinstance(asked, str) else SQLITE_BUSY_TIMEOUT
+        _make_parent_dir(parsed.database)
+        engine = create_engine(
+            parsed.difference_update_query(["timeout"]), connect_args={"timeout": timeout}
+        )
+        event.listen(engine, "connect", _SqlitePragmas(timeout))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _make_parent_dir(url: str) -> None:
-    path = url.removeprefix("sqlite:///")
-    if path and path != url and not path.startswith(":memory:"):
+def _make_parent_dir(path: str | None) -> None:
+    if path and not path.startswith(":memory:") and not path.startswith("file:"):
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    _switch_to_wal(cursor)
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+class _SqlitePragmas:
+    """Set on each new SQLite connection: WAL, the busy timeout, foreign keys."""
+
+    def __init__(self, busy_timeout: float) -> None:
+        self.busy_timeout = busy_timeout
+
+    def __call__(self, connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        _switch_to_wal(cursor, self.busy_timeout)
+        cursor.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
-def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+def _switch_to_wal(cursor: sqlite3.Cursor, timeout: float) -> None:
     # Switching a new file to WAL needs it alone, and SQLite reports it busy at once rather than
     # waiting (the pragma holds a read lock): processes opening a new file together take turns.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -305,6 +326,71 @@ def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+# SQLite's primary result codes for a database that refuses writes, and what each means.
+SQLITE_UNWRITABLE = {
+    sqlite3.SQLITE_BUSY: "another process held its write lock for longer than the busy timeout",
+    sqlite3.SQLITE_LOCKED: "another connection held a lock on it",
+    sqlite3.SQLITE_FULL: "the disk (or the database's size limit) is full",
+    sqlite3.SQLITE_READONLY: "it is read-only",
+    sqlite3.SQLITE_IOERR: "the disk refused a write (full, a file size limit, or failing)",
+    sqlite3.SQLITE_CANTOPEN: "its file cannot be opened",
+}
+# PostgreSQL SQLSTATEs (or their class, the first two characters) of a refused write.
+POSTGRES_UNWRITABLE = {
+    "53": "the server is out of resources (disk full, out of memory or connections)",
+    "25006": "the transaction or server is read-only",
+    "55P03": "another session held a lock for longer than the lock timeout",
+}
+
+
+def unwritable_reason(error: BaseException) -> str | None:
+    """Why the database refuses writes, when ``error`` (or what it wraps) says so: locked beyond
+    the busy timeout, full, read-only; None for any other error (a bug, a constraint)."""
+    for cause in _causes(error):
+        if isinstance(cause, sqlite3.Error) and (meaning := _sqlite_meaning(cause)):
+            return f"{cause} ({meaning})"
+        if meaning := _postgres_meaning(cause):
+            return f"{str(cause).strip().splitlines()[0]} ({meaning})"
+    return None
+
+
+# Families whose extended codes all mean a refused write (any SQLITE_IOERR_*, SQLITE_READONLY_*).
+_SQLITE_FAMILIES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR}
+
+
+def _sqlite_meaning(error: sqlite3.Error) -> str | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    primary = code & 0xFF
+    # other extended codes (e.g. SQLITE_BUSY_SNAPSHOT) are transient conflicts, not a long wait
+    if code == primary or primary in _SQLITE_FAMILIES:
+        return SQLITE_UNWRITABLE.get(primary)
+    return None
+
+
+def _postgres_meaning(error: BaseException) -> str | None:
+    state = getattr(error, "sqlstate", None)
+    if not isinstance(state, str):
+        return None
+    return POSTGRES_UNWRITABLE.get(state) or POSTGRES_UNWRITABLE.get(state[:2])
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        cause = pending.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        orig = getattr(cause, "orig", None)
+        pending += [cause.__context__, cause.__cause__]
+        if isinstance(orig, BaseException):
+            pending.append(orig)
 
 
 def alembic_config() -> AlembicConfig:

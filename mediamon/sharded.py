@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from mediamon.config import Outlet
 from mediamon.context import Context
 from mediamon.crawl import CrawlFailed, CrawlPlan, has_sources, run_in_order, scrapy_settings
+from mediamon.db import unwritable_reason
 
 EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
 RUN_RECORDER = "scrapers.extensions.RunRecorder"
@@ -329,30 +330,49 @@ def _number(value: Any) -> bool:
 
 
 class ShardRuns:
-    """The run records of a sharded crawl: one per spider, as a crawl of one process has."""
+    """The run records of a sharded crawl: one per spider, as a crawl of one process has.
+
+    A database that refuses writes gets no further records: ``unwritable`` says why, and the
+    crawl processes, which cannot store either, say so in their stats.
+    """
 
     def __init__(self, engine: Engine, outlets: str) -> None:
         self.engine = engine
         self.outlets = outlets
         self.ids: dict[str, int] = {}
+        self.unwritable: str | None = None
 
     def opened(self, spider: str) -> None:
         from mediamon.runs import start_run
 
-        if spider not in self.ids:
-            self.ids[spider] = start_run(self.engine, f"crawl:{spider}:{self.outlets}")
+        if spider not in self.ids and self.unwritable is None:
+            with self._writing():
+                self.ids[spider] = start_run(self.engine, f"crawl:{spider}:{self.outlets}")
 
     def finish(self, spider: str, stats: dict[str, Any], failures: list[str]) -> None:
         from mediamon.runs import finish_run
         from scrapers.extensions import KEPT_STATS, outcome_of
 
         self.opened(spider)
+        if spider not in self.ids or self.unwritable is not None:
+            return
         counts = {key: value for key, value in stats.items() if key.startswith(KEPT_STATS)}
         errors = int(stats.get("log_count/ERROR", 0))
         messages = [f"{errors} errors logged"] if errors else []
         messages += failures
         reason = str(stats.get("finish_reason", CRASHED))
-        finish_run(self.engine, self.ids[spider], outcome_of(reason, errors), counts, messages)
+        with self._writing():
+            finish_run(self.engine, self.ids[spider], outcome_of(reason, errors), counts, messages)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            reason = unwritable_reason(exc)
+            if reason is None:
+                raise
+            self.unwritable = reason
 
 
 def crawl_shard(job: ShardJob, channel: Connection) -> None:

@@ -1,6 +1,9 @@
 """Canonical article URLs: one address per article, whichever variant a feed or page gave.
 
-The extract stage reads rel=canonical / og:url from the page; :func:`canonicalize` then folds
+The extract stage reads rel=canonical / og:url from the page and keeps it only where
+:func:`trusted_canonical` says the page may speak for that address (an http(s) URL on the
+outlet's own domains: a page must not claim another outlet's article, nor make the digest link
+elsewhere); :func:`canonicalize` then folds
 what still varies between addresses of one article: tracking parameters, AMP and mobile
 variants, default ports, host case, trailing slashes and fragments. Query parameters that are
 left are sorted, so their order does not matter either.
@@ -9,6 +12,7 @@ left are sorted, so their order does not matter either.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMETER = re.compile(
@@ -24,6 +28,13 @@ VALUE_SENSITIVE_PARAMETERS = frozenset({"amp", "outputtype", "output", "view"})
 AMP_PATH_SEGMENT = re.compile(r"/amp(?=/|$)|\.amp(?=\.html?$|$)", re.IGNORECASE)
 VARIANT_HOST_PREFIX = re.compile(r"^(?:amp|m|mobile)\.(?=[^.]+\.[^.]+)", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def trusted_canonical(declared: str, owns: Callable[[str], bool]) -> bool:
+    """Whether a page may declare ``declared`` as its canonical URL: an http(s) URL with a host
+    that ``owns`` (the outlet's own domains)."""
+    parts = urlsplit(declared.strip())
+    return parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname) and owns(declared)
 
 
 def canonicalize(url: str) -> str:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -19,9 +22,12 @@ from scrapy.statscollectors import StatsCollector
 
 from mediamon.config_models import Outlet
 from mediamon.context import context_from_settings
+from mediamon.db import unwritable_reason
+from pipelines.canonical import trusted_canonical
 from pipelines.extract import ExtractedArticle, remove_template_lines
 from pipelines.extract_pool import ExtractionCrashed, ExtractionJob, ExtractionPool
 from pipelines.learned import TemplateLines
+from pipelines.unwritable import not_stored, stop_crawl
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
@@ -39,7 +45,12 @@ def extract_processes(setting: int | None, configured: int | None) -> int:
 
 
 class ExtractPipeline:
-    """Fills an Article's extracted fields, learns outlet template lines, drops empty pages."""
+    """Fills an Article's extracted fields, learns outlet template lines, drops empty pages.
+
+    A canonical URL off the outlet's domains is refused (the page's own URL is kept), counted
+    under ``mediamon/refused/canonical`` and logged. ``on_unwritable`` is told why when the
+    database refuses the template lines learned (a crawl stops).
+    """
 
     def __init__(
         self,
@@ -47,11 +58,13 @@ class ExtractPipeline:
         template_lines: TemplateLines | None,
         stats: StatsCollector,
         processes: int = 0,
+        on_unwritable: Callable[[str], None] | None = None,
     ) -> None:
         self.outlets = outlets
         self.template_lines = template_lines
         self.stats = stats
         self.pool = ExtractionPool(processes)
+        self.on_unwritable = on_unwritable
         self._active: dict[str, tuple[float, frozenset[str]]] = {}
 
     @classmethod
@@ -65,7 +78,13 @@ class ExtractPipeline:
         processes = extract_processes(
             None if setting is None else int(setting), settings.crawling.extract_processes
         )
-        return cls(outlets, learning, crawler.stats, processes)
+        return cls(
+            outlets,
+            learning,
+            crawler.stats,
+            processes,
+            on_unwritable=lambda why: stop_crawl(crawler, why),
+        )
 
     def close_spider(self, spider: Any = None) -> None:
         """Write the last batch of template-line sightings, then stop the extraction workers."""
@@ -73,6 +92,9 @@ class ExtractPipeline:
             if self.template_lines is not None:
                 for outlet_id, learned in self.template_lines.flush().items():
                     self._note_learned(outlet_id, learned)
+        except Exception as exc:
+            if not self._refused_writes(exc):
+                raise
         finally:
             self.pool.shutdown()
 
@@ -82,7 +104,13 @@ class ExtractPipeline:
         if result is None or not result.text:
             self.stats.inc_value("mediamon/extract/dropped_empty")
             raise DropItem(f"no article text could be extracted from {item.url}")
-        result = self._learn(item, result, known_lines)
+        result = self._trusted(item, result)
+        try:
+            result = self._learn(item, result, known_lines)
+        except Exception as exc:
+            if self._refused_writes(exc):
+                raise not_stored(item.url, exc) from exc
+            raise
         _fill(item, result)
         self._count(result)
         return item
@@ -107,6 +135,34 @@ class ExtractPipeline:
         except Exception as exc:
             self.stats.inc_value("mediamon/extract/failed")
             raise DropItem(f"extraction failed on {job.url}: {exc!r}") from exc
+
+    def _trusted(self, item: Article, result: ExtractedArticle) -> ExtractedArticle:
+        """``result`` with its canonical URL if the page may declare it, else the page's URL."""
+        declared = result.canonical_url
+        if declared is None or trusted_canonical(declared, self._owner(item)):
+            return result
+        self.stats.inc_value("mediamon/refused/canonical")
+        logger.warning(
+            "outlet %s: %s declares %.200r, off the outlet's domains, as its canonical URL: "
+            "ignored, the article keeps its own URL",
+            item.outlet_id,
+            item.url,
+            declared,
+        )
+        return replace(result, canonical_url=item.url)
+
+    def _owner(self, item: Article) -> Callable[[str], bool]:
+        outlet = self.outlets.get(item.outlet_id)
+        if outlet is not None:
+            return outlet.owns
+        host = urlsplit(item.url).hostname  # an outlet this config lacks: its page's own host
+        return lambda url: urlsplit(url).hostname == host
+
+    def _refused_writes(self, error: BaseException) -> bool:
+        reason = unwritable_reason(error)
+        if reason is not None and self.on_unwritable is not None:
+            self.on_unwritable(reason)
+        return reason is not None
 
     def _active_lines(self, outlet_id: str) -> frozenset[str]:
         if self.template_lines is None:

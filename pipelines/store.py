@@ -1,49 +1,56 @@
 """The store pipeline: deduplicates and writes articles in batches, one transaction each.
 
-One article per canonical URL (see ``pipelines.canonical``). Storing the same article again with
-the same text changes nothing; with a changed text, the stored text becomes a version in
-``article_versions`` and the row takes the new one (see ``pipelines.versions``). New articles
-are checked for copies (``pipelines.dedup``) against the database and the earlier articles of
-their batch, then inserted with their topics and near-duplicate signatures in a few statements.
+One article per canonical URL (see ``pipelines.canonical``), matched within its own outlet
+only (see ``pipelines.addresses``). Storing the same article again with the same text changes
+nothing; with a changed text, the stored text becomes a version in ``article_versions`` and the
+row takes the new one (see ``pipelines.versions``). New articles are checked for copies
+(``pipelines.dedup``) against the database and the earlier articles of their batch, then
+inserted with their topics and near-duplicate signatures in a few statements.
 
 Batching is what makes storing cheap: a crawl hands over articles one by one, and each waits at
-most ``BATCH_SECONDS`` (or until ``BATCH_SIZE`` are waiting) for the batch to be written.
+most ``BATCH_SECONDS`` (or until ``BATCH_SIZE`` are waiting) for the batch to be written. An
+article that could not be stored leaves the pipeline as :class:`ArticleNotStored`; a database
+that refuses writes stops the crawl (see ``pipelines.unwritable``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Engine, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.context import context_from_settings
-from mediamon.db import ArticleRow, ArticleTopic, compress_html, table_of
+from mediamon.db import ArticleRow, ArticleTopic, compress_html, table_of, unwritable_reason
+from pipelines.addresses import Addresses, own_row
+from pipelines.addresses import stored_urls as stored_urls
 from pipelines.canonical import canonicalize
 from pipelines.dedup import Original, content_hash, find_originals
 from pipelines.near_duplicates import index_signature, index_signatures, signature_of
+from pipelines.unwritable import ArticleNotStored, not_stored, stop_crawl
 from pipelines.versions import keep_current_as_version
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
-LOOKUP_CHUNK = 500
 BATCH_SIZE = 64
 BATCH_SIZE_SETTING = "MEDIAMON_STORE_BATCH_SIZE"
 BATCH_SECONDS = 0.25
-Outcome = Literal["new", "version", "unchanged"]
+Outcome = Literal["new", "version", "unchanged", "elsewhere"]
+Waiting = list[tuple[Article, "asyncio.Future[None]"]]
 
 
 @dataclass(frozen=True)
 class Saved:
-    """What storing did: ``id`` of the article (None if a concurrent insert won the race), and
-    ``copied`` ("exact", "near" or "") when its text copies another article's."""
+    """What storing did: ``id`` of the article (None if a concurrent insert won the race, or
+    "elsewhere": its URL is another outlet's stored article), and ``copied`` ("exact", "near"
+    or "") when its text copies another article's."""
 
     id: int | None
     outcome: Outcome
@@ -52,7 +59,13 @@ class Saved:
 
 class StorePipeline:
     """Stores articles in batches; counts ``mediamon/store/stored``, ``.../new_versions``,
-    ``.../already_stored``, ``.../outlet/<id>`` and ``mediamon/dedup/{exact,near}_copies``."""
+    ``.../already_stored``, ``.../other_outlet``, ``.../outlet/<id>`` and
+    ``mediamon/dedup/{exact,near}_copies``; an article not stored leaves as
+    :class:`ArticleNotStored`, which its spider counts.
+
+    ``on_unwritable`` is told why, the first time the database refuses writes (a crawl stops);
+    from then on every article fails at once.
+    """
 
     def __init__(
         self,
@@ -60,12 +73,15 @@ class StorePipeline:
         stats: StatsCollector | None = None,
         batch_size: int = BATCH_SIZE,
         batch_seconds: float = BATCH_SECONDS,
+        on_unwritable: Callable[[str], None] | None = None,
     ) -> None:
         self.engine = engine
         self.stats = stats
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
-        self._waiting: list[tuple[Article, asyncio.Future[None]]] = []
+        self.on_unwritable = on_unwritable
+        self.unwritable: str | None = None
+        self._waiting: Waiting = []
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -74,11 +90,15 @@ class StorePipeline:
         batch_size = crawler.settings.getint(BATCH_SIZE_SETTING, BATCH_SIZE)
         if crawler.settings.getint("CLOSESPIDER_ITEMCOUNT"):
             batch_size = 1  # a crawl limited to N articles stores no more than N
-        return cls(engine, crawler.stats, batch_size)
+        return cls(
+            engine, crawler.stats, batch_size, on_unwritable=lambda why: stop_crawl(crawler, why)
+        )
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
+        if self.unwritable is not None:
+            raise ArticleNotStored(f"{item.url} was not stored: {self.unwritable}", self.unwritable)
         loop = asyncio.get_running_loop()
         stored: asyncio.Future[None] = loop.create_future()
         self._waiting.append((item, stored))
@@ -102,14 +122,44 @@ class StorePipeline:
             return
         try:
             self.store([item for item, _ in waiting])
-        except Exception as exc:  # each item fails with it; nothing of the batch was written
-            for _, stored in waiting:
-                if not stored.done():
-                    stored.set_exception(exc)
+        except Exception as exc:  # nothing of the batch was written
+            if len(waiting) == 1 or unwritable_reason(exc) is not None:
+                self._fail(waiting, exc)
+                return
+            for one in waiting:  # so that an article that cannot be stored fails alone
+                self._store_alone(one)
             return
         for _, stored in waiting:
             if not stored.done():
                 stored.set_result(None)
+
+    def _store_alone(self, waiting: tuple[Article, asyncio.Future[None]]) -> None:
+        item, stored = waiting
+        if self.unwritable is not None:
+            self._fail([waiting], ArticleNotStored(self.unwritable, self.unwritable))
+            return
+        try:
+            self.store([item])
+        except Exception as exc:
+            self._fail([waiting], exc)
+            return
+        if not stored.done():
+            stored.set_result(None)
+
+    def _fail(self, waiting: Waiting, error: BaseException) -> None:
+        """Let each article go on as not stored; stop when the database refuses writes."""
+        reason = unwritable_reason(error)
+        if isinstance(error, ArticleNotStored):
+            reason = error.unwritable
+        if reason is not None and self.unwritable is None:
+            self.unwritable = reason
+            if self.on_unwritable is not None:
+                self.on_unwritable(reason)
+        elif reason is None:
+            logger.error("storing %d article(s) failed", len(waiting), exc_info=error)
+        for item, stored in waiting:
+            if not stored.done():
+                stored.set_exception(not_stored(item.url, error))
 
     def store(self, items: Sequence[Article]) -> None:
         """Store ``items`` in one transaction, setting each one's ``id`` and ``duplicate_of``."""
@@ -121,12 +171,23 @@ class StorePipeline:
                 )
             if saved.copied:
                 logger.debug("%s copies article %s (%s)", item.url, item.duplicate_of, saved.copied)
+            if saved.outcome == "elsewhere":
+                logger.info(
+                    "outlet %s: %s is another outlet's stored article: not stored again",
+                    item.outlet_id,
+                    item.url,
+                )
             self._count(saved, item.outlet_id)
 
     def _count(self, saved: Saved, outlet_id: str) -> None:
         if self.stats is None:
             return
-        key = {"new": "stored", "version": "new_versions", "unchanged": "already_stored"}
+        key = {
+            "new": "stored",
+            "version": "new_versions",
+            "unchanged": "already_stored",
+            "elsewhere": "other_outlet",
+        }
         self.stats.inc_value(f"mediamon/store/{key[saved.outcome]}")
         if saved.outcome == "new":
             self.stats.inc_value(f"mediamon/store/outlet/{outlet_id}")
@@ -136,7 +197,7 @@ class StorePipeline:
 
 def store_article(engine: Engine, item: Article) -> int | None:
     """Store ``item`` as it is, its ``duplicate_of`` included (no search for copies); return its
-    new id, or None when its URL was already stored.
+    new id, or None when its URL was already stored (by its outlet, or by another).
 
     A stored article whose text changed keeps its old text as a version (see ``save_articles``).
     """
@@ -147,8 +208,8 @@ def store_article(engine: Engine, item: Article) -> int | None:
 def save_articles(
     engine: Engine, items: Sequence[Article], *, find_copies: bool = True
 ) -> list[Saved]:
-    """Insert each article, or, when its URL is stored with another text, append a version; in
-    arrival order, in one transaction."""
+    """Insert each article, or, when its outlet stored its URL with another text, append a
+    version; in arrival order, in one transaction."""
     for item in items:
         item.canonical_url = canonicalize(item.canonical_url or item.url)
         item.content_hash = item.content_hash or content_hash(item.text)
@@ -162,25 +223,23 @@ def save_articles(
 
 
 def _save_batch(session: Session, items: Sequence[Article], find_copies: bool) -> list[Saved]:
-    stored = _stored_rows(session, items)
-    new: list[int] = []
-    canonicals: set[str | None] = set()
-    for position, item in enumerate(items):
-        if not _row_of(stored, item) and item.canonical_url not in canonicals:
-            new.append(position)
-            canonicals.add(item.canonical_url)
+    addresses = Addresses.of(session, items)
+    placements = [addresses.place(item) for item in items]
+    new = [position for position, placed in enumerate(placements) if placed == "new"]
     saved: dict[int, Saved] = dict(
         zip(new, _insert_new(session, [items[p] for p in new], find_copies), strict=True)
     )
     for position, item in enumerate(items):
-        if position not in saved:
+        if placements[position] == "elsewhere":
+            saved[position] = Saved(None, "elsewhere")
+        elif position not in saved:
             saved[position] = _save_again(session, item, find_copies)
     return [saved[position] for position in range(len(items))]
 
 
 def _save_again(session: Session, item: Article, find_copies: bool) -> Saved:
-    """An article whose URL is stored: unchanged, or a new version of it."""
-    row = _row_of(_stored_rows(session, [item]), item)
+    """An article its outlet has stored: unchanged, or a new version of it."""
+    row = own_row(session, item)
     assert row is not None
     if _same_text(row, item):
         item.duplicate_of = row.duplicate_of
@@ -238,25 +297,6 @@ def _point_at_batch_originals(
         session.execute(update(ArticleRow), updates)
 
 
-def _stored_rows(session: Session, items: Iterable[Article]) -> dict[str, ArticleRow]:
-    """Stored rows by URL and by canonical URL, for the URLs of ``items``."""
-    forms = list({form for item in items for form in (item.url, item.canonical_url)})
-    rows: dict[str, ArticleRow] = {}
-    for start in range(0, len(forms), LOOKUP_CHUNK):
-        chunk = forms[start : start + LOOKUP_CHUNK]
-        query = select(ArticleRow).where(
-            or_(ArticleRow.url.in_(chunk), ArticleRow.canonical_url.in_(chunk))
-        )
-        for row in session.scalars(query):
-            rows.setdefault(row.url, row)
-            rows.setdefault(row.canonical_url, row)
-    return rows
-
-
-def _row_of(stored: dict[str, ArticleRow], item: Article) -> ArticleRow | None:
-    return next((stored[form] for form in (item.url, item.canonical_url) if form in stored), None)
-
-
 def _same_text(row: ArticleRow, item: Article) -> bool:
     if row.content_hash is not None and item.content_hash is not None:
         return row.content_hash == item.content_hash
@@ -302,20 +342,3 @@ def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
     if row.duplicate_of is None and item.duplicate_of != row.id:
         values["duplicate_of"] = item.duplicate_of
     return values
-
-
-def stored_urls(engine: Engine, urls: Iterable[str]) -> set[str]:
-    """Those of ``urls`` already stored: as fetched, or as the same canonical URL."""
-    wanted = list(dict.fromkeys(urls))
-    canonical_of = {url: canonicalize(url) for url in wanted}
-    known: set[str] = set()
-    with Session(engine) as session:
-        for start in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[start : start + LOOKUP_CHUNK]
-            forms = list({*chunk, *(canonical_of[url] for url in chunk)})
-            query = select(ArticleRow.url, ArticleRow.canonical_url).where(
-                or_(ArticleRow.url.in_(forms), ArticleRow.canonical_url.in_(forms))
-            )
-            for url, canonical in session.execute(query):
-                known.update({url, canonical})
-    return {url for url in wanted if url in known or canonical_of[url] in known}

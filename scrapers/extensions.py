@@ -2,34 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
 from mediamon.context import context_from_settings
+from mediamon.db import unwritable_reason
 from mediamon.runs import finish_run, start_run
+from pipelines.unwritable import stop_crawl
 
 KEPT_STATS = ("mediamon/", "item_scraped_count", "item_dropped_count", "downloader/response_status")
 
 
 class RunRecorder:
-    def __init__(self, engine: Engine, stats: StatsCollector) -> None:
+    """``on_unwritable`` is told why when the database refuses the run record (a crawl stops:
+    it could not store anything either)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        stats: StatsCollector,
+        on_unwritable: Callable[[str], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.stats = stats
+        self.on_unwritable = on_unwritable
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         assert crawler.stats is not None
-        recorder = cls(context_from_settings(crawler.settings).engine, crawler.stats)
+        recorder = cls(
+            context_from_settings(crawler.settings).engine,
+            crawler.stats,
+            lambda why: stop_crawl(crawler, why),
+        )
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
         outlets = ",".join(getattr(spider, "outlet_filter", [])) or "all"
-        self.run_id = start_run(self.engine, f"crawl:{spider.name}:{outlets}")
+        try:
+            self.run_id = start_run(self.engine, f"crawl:{spider.name}:{outlets}")
+        except Exception as exc:
+            self._unwritable(exc)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
@@ -38,7 +58,18 @@ class RunRecorder:
         counts = {k: v for k, v in stats.items() if k.startswith(KEPT_STATS)}
         errors = int(stats.get("log_count/ERROR", 0))
         messages = [f"{errors} errors logged"] if errors else []
-        finish_run(self.engine, self.run_id, outcome_of(reason, errors), counts, messages)
+        try:
+            finish_run(self.engine, self.run_id, outcome_of(reason, errors), counts, messages)
+        except Exception as exc:
+            self._unwritable(exc)
+
+    def _unwritable(self, error: Exception) -> None:
+        """Tell why the database refuses writes; any other error is raised."""
+        reason = unwritable_reason(error)
+        if reason is None:
+            raise error
+        if self.on_unwritable is not None:
+            self.on_unwritable(reason)
 
 
 def outcome_of(reason: str, errors: int) -> str:

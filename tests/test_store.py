@@ -68,7 +68,7 @@ def test_a_known_canonical_url_counts_as_stored(engine: Engine) -> None:
         engine, article("https://tass.com/a/1?utm=x", canonical_url="https://tass.com/a/1")
     )
     assert store_article(engine, article("https://tass.com/a/1")) is None
-    assert stored_urls(engine, ["https://tass.com/a/1", "https://tass.com/a/2"]) == {
+    assert stored_urls(engine, ["https://tass.com/a/1", "https://tass.com/a/2"], "tass") == {
         "https://tass.com/a/1"
     }
 
@@ -76,7 +76,7 @@ def test_a_known_canonical_url_counts_as_stored(engine: Engine) -> None:
 def test_stored_urls_handles_more_urls_than_one_query_takes(engine: Engine) -> None:
     store_article(engine, article("https://tass.com/a/777"))
     asked = [f"https://tass.com/a/{n}" for n in range(2000)]
-    assert stored_urls(engine, asked) == {"https://tass.com/a/777"}
+    assert stored_urls(engine, asked, "tass") == {"https://tass.com/a/777"}
 
 
 def test_content_hash_ignores_case_punctuation_and_spacing() -> None:
@@ -110,7 +110,7 @@ def test_an_amp_or_tracking_variant_of_a_stored_url_is_the_same_article(engine: 
     store_article(engine, article("https://tass.com/world/1?utm_source=rss"))
     assert store_article(engine, article("https://m.tass.com/world/1/amp/")) is None
     assert stored_urls(
-        engine, ["https://tass.com/world/1/?fbclid=x", "https://tass.com/world/2"]
+        engine, ["https://tass.com/world/1/?fbclid=x", "https://tass.com/world/2"], "tass"
     ) == {"https://tass.com/world/1/?fbclid=x"}
     with Session(engine) as session:
         assert session.scalars(select(ArticleRow.canonical_url)).all() == [

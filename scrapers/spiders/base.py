@@ -7,14 +7,17 @@ from collections.abc import Iterable
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
 from mediamon.config_models import CrawlingSettings
 from mediamon.context import Context, context_from_settings
 from mediamon.db import utcnow
 from pipelines.store import stored_urls
+from pipelines.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
 from scrapers.items import Article
 from scrapers.spiders.entries import FeedEntry
 
@@ -24,10 +27,16 @@ OUTLET_META = "outlet_id"
 
 
 class OutletSpider(scrapy.Spider):
-    """A spider over the configured outlets, limited to one with ``-a outlet=ID``."""
+    """A spider over the configured outlets, limited to one with ``-a outlet=ID``.
+
+    It learns when each article it yielded has gone through the item pipelines (stored, or
+    dropped), or was not stored: counted under ``failed_stat`` and ``mediamon/store/failed``,
+    and passed to :meth:`article_settled`.
+    """
 
     context: Context
     outlets: list[Outlet]
+    failed_stat = "mediamon/articles/failed"
 
     def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,12 +53,16 @@ class OutletSpider(scrapy.Spider):
         }
         settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
         apply_crawling_limits(settings, config.settings.crawling)
+        settings.set("LOG_FORMATTER", "scrapers.logformatter.ArticleLogFormatter", "spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
         spider: OutletSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.context = context_from_settings(crawler.settings)
         spider.outlets = spider.select_outlets()
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.item_error, signal=signals.item_error)
         return spider
 
     def select_outlets(self) -> list[Outlet]:
@@ -72,7 +85,7 @@ class OutletSpider(scrapy.Spider):
         """Those of a listing's ``entries`` worth requesting: not stored yet, on the outlet's own
         domains (the others are counted under ``offsite_stat``)."""
         listed = list(entries)
-        known = stored_urls(self.context.engine, [entry.link for entry in listed])
+        known = stored_urls(self.context.engine, [entry.link for entry in listed], outlet.id)
         fetchable = []
         for entry in listed:
             if entry.link in known:
@@ -104,6 +117,32 @@ class OutletSpider(scrapy.Spider):
             hint_title=entry.title,
             hint_published=entry.published,
         )
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        self._settled(response, None)
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        self._settled(response, exception if isinstance(exception, ArticleNotStored) else None)
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        if isinstance(response, Response):
+            error = failure.value or RuntimeError(failure.getErrorMessage())
+            self._settled(response, not_stored(response.url, error))
+
+    def _settled(self, response: Any, failure: ArticleNotStored | None) -> None:
+        if not isinstance(response, Response) or "entry" not in response.meta:
+            return
+        if failure is not None:
+            self.crawler.stats.inc_value(self.failed_stat)
+            self.crawler.stats.inc_value(STORE_FAILED_STAT)
+            if failure.unwritable:  # one line says so for the whole crawl
+                stop_crawl(self.crawler, failure.unwritable)
+            else:
+                logger.warning("outlet %s: %s", response.meta[OUTLET_META], failure)
+        self.article_settled(response, stored=failure is None)
+
+    def article_settled(self, response: Response, stored: bool) -> None:
+        """The article ``response`` led to was stored (or dropped as no article), or not."""
 
 
 def apply_crawling_limits(settings: BaseSettings, crawling: CrawlingSettings) -> None:

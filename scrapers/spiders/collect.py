@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 class ArticleCollectingSpider(OutletSpider):
+    failed_stat = "mediamon/collect/failed"
+
     def __init__(self, since: str | None = None, until: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.since = date.fromisoformat(since) if since else None

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from mediamon.config import Outlet
 from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
+from pipelines.unwritable import stop_if_unwritable, unwritable_of
 from scrapers.hostile import record_failure
 from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
@@ -35,7 +36,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class FeedPoll:
     """One feed's poll in progress. Its validators are saved only once every article it led to
-    has been fetched, so an interrupted crawl is retried in full instead of answered with 304."""
+    has been stored (or dropped as no article), and only if none failed (to be fetched or to be
+    stored): an interrupted or failed crawl is retried in full instead of answered with 304."""
 
     url: str
     outlet_id: str
@@ -57,9 +59,9 @@ class FeedSpider(OutletSpider):
         # Polls waiting for each article in flight: feeds of one outlet often list the same
         # article, and Scrapy drops the repeated request without calling back.
         self.waiting: dict[str, list[FeedPoll]] = {}
-        # Articles fetched (True) or failed (False) in this crawl: a later feed listing one
-        # before it is stored (stores are batched) must not wait for a request Scrapy drops.
-        self.fetched: dict[str, bool] = {}
+        # Articles stored (True) or failed (False) in this crawl: a later feed listing one must
+        # not wait for a request Scrapy drops as a repeat.
+        self.settled: dict[str, bool] = {}
 
     @property
     def poll_policy(self) -> PollPolicy:
@@ -89,9 +91,7 @@ class FeedSpider(OutletSpider):
         outlet = self.outlet(response.meta["outlet_id"])
         if response.status == 304:
             self.crawler.stats.inc_value("mediamon/feeds/not_modified")
-            record_poll(
-                self.context.engine, response.url, outlet.id, 304, None, policy=self.poll_policy
-            )
+            self.save_poll(response.url, outlet.id, 304, None)
             return
         entries = self.feed_entries(response, outlet)
         poll = FeedPoll(
@@ -137,8 +137,8 @@ class FeedSpider(OutletSpider):
         self, outlet: Outlet, entries: list[FeedEntry], poll: FeedPoll
     ) -> Iterator[Request]:
         for entry in self.fetchable_entries(outlet, entries, "mediamon/offsite/feed_entries"):
-            if entry.link in self.fetched:
-                poll.failed_articles += 0 if self.fetched[entry.link] else 1
+            if entry.link in self.settled:
+                poll.failed_articles += 0 if self.settled[entry.link] else 1
                 continue
             poll.pending += 1
             if entry.link in self.waiting:
@@ -149,10 +149,14 @@ class FeedSpider(OutletSpider):
             yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
-        self.article_done(response.meta["entry"].link, ok=True)
         article = self.article_from(response)
-        if article is not None:
+        if article is None:  # no article to store: nothing a later crawl could do better
+            self.article_done(response.meta["entry"].link, ok=True)
+        else:  # done once the pipelines are (see article_settled)
             yield article
+
+    def article_settled(self, response: Response, stored: bool) -> None:
+        self.article_done(response.meta["entry"].link, ok=stored)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -172,7 +176,7 @@ class FeedSpider(OutletSpider):
         self.article_done(request.meta["entry"].link, ok=False)
 
     def article_done(self, link: str, ok: bool) -> None:
-        self.fetched[link] = ok
+        self.settled[link] = ok
         for poll in self.waiting.pop(link, []):
             poll.pending -= 1
             poll.failed_articles += 0 if ok else 1
@@ -182,16 +186,42 @@ class FeedSpider(OutletSpider):
         if not poll.listed or poll.pending:
             return
         validators = poll.validators if not poll.failed_articles else None
-        record_poll(
-            self.context.engine,
+        self.save_poll(
             poll.url,
             poll.outlet_id,
             poll.status,
             validators,
             poll.entries,
             entry_times=poll.entry_times,
-            policy=self.poll_policy,
         )
+
+    def save_poll(
+        self,
+        url: str,
+        outlet_id: str,
+        status: int | None,
+        validators: Validators | None,
+        entries: int = 0,
+        **details: Any,
+    ) -> None:
+        """Record a poll (see ``record_poll``); nothing once the database refuses writes: the
+        crawl stops, and the next one polls the feed in full."""
+        if unwritable_of(self.crawler):
+            return
+        try:
+            record_poll(
+                self.context.engine,
+                url,
+                outlet_id,
+                status,
+                validators,
+                entries,
+                policy=self.poll_policy,
+                **details,
+            )
+        except Exception as exc:
+            if not stop_if_unwritable(self.crawler, exc):
+                raise
 
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -205,14 +235,12 @@ class FeedSpider(OutletSpider):
             request.url,
             failure.getErrorMessage(),
         )
-        record_poll(
-            self.context.engine,
+        self.save_poll(
             request.url,
             request.meta["outlet_id"],
             status,
             None,
             retry_after=request.meta.get(RETRY_AFTER_META),
-            policy=self.poll_policy,
         )
 
 
