@@ -10,7 +10,7 @@ A refusal is counted as ``mediamon/refused/<reason>``, logged once per URL, and 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -31,10 +31,12 @@ LOGGED_URLS_MAX = 10_000
 class UrlGuardMiddleware:
     """Refuses, before any connection, every request the URL policy refuses."""
 
+    # URLs already logged: shared by the spiders a crawl process runs one after another.
+    logged: ClassVar[set[str]] = set()
+
     def __init__(self, policy: UrlPolicy, stats: StatsCollector) -> None:
         self.policy = policy
         self.stats = stats
-        self.logged: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> UrlGuardMiddleware:
