@@ -6,15 +6,18 @@ outlet's article as its canonical URL must never replace that article's title an
 its address look stored. Sameness across outlets is the dedup stage's business: a syndicated copy
 is stored as a row of its own outlet, ``duplicate_of`` the original.
 
-Outlets may share a domain (an outlet's editions in two languages): an address another outlet's
-row holds is not taken over. A canonical URL another outlet holds gives way to the article's own
-URL; a URL another outlet fetched is that outlet's article, not stored again.
+Outlets may share a domain (an outlet's editions in two languages). A URL another outlet fetched
+is that outlet's article, not stored again. A canonical URL another outlet holds gives way to the
+article's own URL; and where another outlet's row holds an article's own address only as its
+declared canonical URL, that row takes its own address back as its canonical URL: what a page
+was fetched at outweighs what another page says about it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import Engine, or_, select
@@ -28,44 +31,94 @@ LOOKUP_CHUNK = 500
 Placement = Literal["new", "again", "elsewhere"]
 
 
-class Addresses:
-    """The outlets holding each address (URL or canonical URL) of a batch's articles: stored
-    rows, then the batch's new articles as they are placed."""
+@dataclass(frozen=True)
+class _Holder:
+    """An article holding addresses: its outlet, its row (None: new in this batch), its URL and
+    canonical URL."""
 
-    def __init__(self, owners: dict[str, set[str]]) -> None:
-        self.owners = owners
+    outlet_id: str
+    row_id: int | None
+    url: str
+    canonical: str
+
+    @property
+    def own(self) -> str:
+        """Its own address: the canonical form of the URL it was fetched at."""
+        return canonicalize(self.url)
+
+
+class Addresses:
+    """Who holds each address (URL or canonical URL) of a batch's articles: stored rows, then
+    the batch's new articles as they are placed. ``given_back`` lists the stored rows of other
+    outlets whose declared canonical URL must give way to their own address (row id, address)."""
+
+    def __init__(self, holders: dict[str, list[_Holder]]) -> None:
+        self.holders = holders
+        self.given_back: list[tuple[int, str]] = []
 
     @classmethod
     def of(cls, session: Session, items: Iterable[Article]) -> Addresses:
-        owners: dict[str, set[str]] = defaultdict(set)
+        addresses = cls(defaultdict(list))
         forms = {form for item in items for form in (item.url, item.canonical_url) if form}
-        for url, canonical, outlet_id in _rows_at(session, forms):
-            owners[url].add(outlet_id)
-            owners[canonical].add(outlet_id)
-        return cls(owners)
+        addresses._add(_rows_at(session, forms))
+        declared = {h.own for held in list(addresses.holders.values()) for h in held}
+        addresses._add(_rows_at(session, declared - set(addresses.holders)))
+        return addresses
+
+    def _add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
+        for row_id, url, canonical, outlet_id in rows:
+            holder = _Holder(outlet_id, row_id, url, canonical)
+            for form in dict.fromkeys((url, canonical)):
+                if holder not in self.holders[form]:
+                    self.holders[form].append(holder)
 
     def place(self, item: Article) -> Placement:
         """Whether ``item`` is new, its own outlet's stored article ("again"), or at an address
-        another outlet's article holds ("elsewhere"). A new article's canonical URL is its own
-        URL's when another outlet holds it; its addresses are then held for the batch's next."""
-        if self._held_by(item.outlet_id, item.url, item.canonical_url):
+        another outlet fetched ("elsewhere"). Its canonical URL gives way to its own URL's when
+        another outlet holds it; another outlet's row holding that only as a declared canonical
+        URL gives it back. A new article's addresses are then held."""
+        outlet_id = item.outlet_id
+        if self._held_by(outlet_id, item.url, item.canonical_url):
             return "again"
-        if self._held_by_other(item.outlet_id, item.canonical_url):
+        if self._others(outlet_id, item.canonical_url):
             item.canonical_url = canonicalize(item.url)
-            if self._held_by(item.outlet_id, item.canonical_url):
+            if self._held_by(outlet_id, item.canonical_url):
                 return "again"
-        if self._held_by_other(item.outlet_id, item.url, item.canonical_url):
+        others = self._others(outlet_id, item.url, item.canonical_url)
+        if any(h.row_id is None or h.url == item.url for h in others):
             return "elsewhere"
-        for form in (item.url, item.canonical_url):
-            if form:
-                self.owners[form].add(item.outlet_id)
+        taking = [h for h in others if h.canonical == item.canonical_url]
+        if any(h.own == item.canonical_url for h in taking):
+            return "elsewhere"
+        if not all(self._give_back(holder) for holder in taking):
+            return "elsewhere"
+        own = _Holder(outlet_id, None, item.url, item.canonical_url or item.url)
+        self._add_new(own)
         return "new"
 
-    def _held_by(self, outlet_id: str, *forms: str | None) -> bool:
-        return any(outlet_id in self.owners.get(form or "", ()) for form in forms)
+    def _add_new(self, holder: _Holder) -> None:
+        for form in dict.fromkeys((holder.url, holder.canonical)):
+            self.holders[form].append(holder)
 
-    def _held_by_other(self, outlet_id: str, *forms: str | None) -> bool:
-        return any(self.owners.get(form or "", set()) - {outlet_id} for form in forms)
+    def _held_by(self, outlet_id: str, *forms: str | None) -> bool:
+        held = (h for form in forms for h in self.holders.get(form or "", ()))
+        return any(h.outlet_id == outlet_id for h in held)
+
+    def _others(self, outlet_id: str, *forms: str | None) -> list[_Holder]:
+        found = [h for form in forms for h in self.holders.get(form or "", ())]
+        return [h for h in dict.fromkeys(found) if h.outlet_id != outlet_id]
+
+    def _give_back(self, holder: _Holder) -> bool:
+        """Let a stored row take its own address as its canonical URL, if no other holds it."""
+        assert holder.row_id is not None
+        if any(other != holder for other in self.holders.get(holder.own, ())):
+            return False
+        for held in self.holders.values():
+            if holder in held:
+                held.remove(holder)
+        self._add_new(_Holder(holder.outlet_id, holder.row_id, holder.url, holder.own))
+        self.given_back.append((holder.row_id, holder.own))
+        return True
 
 
 def own_row(session: Session, item: Article) -> ArticleRow | None:
@@ -89,17 +142,18 @@ def stored_urls(engine: Engine, urls: Iterable[str], outlet_id: str | None = Non
     known: set[str] = set()
     with Session(engine) as session:
         forms = {*wanted, *canonical_of.values()}
-        for url, canonical, owner in _rows_at(session, forms):
+        for _, url, canonical, owner in _rows_at(session, forms):
             known.update({url, canonical} if owner == outlet_id else {url, canonicalize(url)})
     return {url for url in wanted if url in known or canonical_of[url] in known}
 
 
-def _rows_at(session: Session, forms: Iterable[str]) -> Iterable[tuple[str, str, str]]:
-    """(url, canonical URL, outlet) of the stored rows at any of ``forms``."""
+def _rows_at(session: Session, forms: Iterable[str]) -> Iterable[tuple[int, str, str, str]]:
+    """(id, url, canonical URL, outlet) of the stored rows at any of ``forms``."""
     listed = list(forms)
     for start in range(0, len(listed), LOOKUP_CHUNK):
         chunk = listed[start : start + LOOKUP_CHUNK]
-        query = select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.outlet_id).where(
+        columns = (ArticleRow.id, ArticleRow.url, ArticleRow.canonical_url, ArticleRow.outlet_id)
+        query = select(*columns).where(
             or_(ArticleRow.url.in_(chunk), ArticleRow.canonical_url.in_(chunk))
         )
         yield from session.execute(query)

@@ -225,6 +225,9 @@ def save_articles(
 def _save_batch(session: Session, items: Sequence[Article], find_copies: bool) -> list[Saved]:
     addresses = Addresses.of(session, items)
     placements = [addresses.place(item) for item in items]
+    if addresses.given_back:
+        update_rows = [{"id": i, "canonical_url": own} for i, own in addresses.given_back]
+        session.execute(update(ArticleRow), update_rows)
     new = [position for position, placed in enumerate(placements) if placed == "new"]
     saved: dict[int, Saved] = dict(
         zip(new, _insert_new(session, [items[p] for p in new], find_copies), strict=True)

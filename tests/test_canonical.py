@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from pipelines.canonical import canonicalize
+from pipelines.canonical import canonicalize, trusted_canonical
 
 CANONICAL = "https://news.example.com/2023/05/22/belgorod-raid"
 
@@ -60,3 +62,28 @@ def test_what_identifies_an_article_is_kept(url: str, expected: str) -> None:
 def test_canonicalising_twice_changes_nothing() -> None:
     once = canonicalize("https://M.Example.com:443/amp/a/b/?utm_source=x&b=2&a=1#f")
     assert canonicalize(once) == once == "https://example.com/a/b?a=1&b=2"
+
+
+def owned_by_example(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host == "news.example.com" or host.endswith(".news.example.com")
+
+
+@pytest.mark.parametrize(
+    ("declared", "trusted"),
+    [
+        (CANONICAL, True),
+        ("https://amp.news.example.com/2023/05/22/belgorod-raid", True),
+        ("http://news.example.com/a", True),
+        ("https://other.example.org/2023/05/22/belgorod-raid", False),
+        ("https://news.example.com.evil.example/a", False),
+        ("https://news.example.com@evil.example/a", False),
+        ("javascript:alert(1)", False),
+        ("ftp://news.example.com/a", False),
+        ("data:text/html,news.example.com", False),
+    ],
+)
+def test_a_canonical_url_is_trusted_only_on_the_outlets_own_domains(
+    declared: str, trusted: bool
+) -> None:
+    assert trusted_canonical(declared, owned_by_example) is trusted

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from mediamon.db import ArticleRow, ArticleTopic, decompress_html, open_database
 from pipelines.dedup import content_hash
-from pipelines.store import store_article, stored_urls
+from pipelines.store import save_articles, store_article, stored_urls
 from pipelines.versions import article_texts, compare_versions
 from scrapers.items import Article
 
@@ -116,3 +116,53 @@ def test_an_amp_or_tracking_variant_of_a_stored_url_is_the_same_article(engine: 
         assert session.scalars(select(ArticleRow.canonical_url)).all() == [
             "https://tass.com/world/1"
         ]
+
+
+EN, RU = "https://meduza.io/en/a/1", "https://meduza.io/ru/b/2"  # two outlets, one domain
+
+
+def test_another_outlets_page_naming_a_stored_article_as_canonical_never_replaces_it(
+    engine: Engine,
+) -> None:
+    original = store_article(engine, article(EN, outlet_id="meduza-en", canonical_url=EN))
+    assert original is not None
+    forged = BODY.replace("repelled", "welcomed")
+    claim = article(RU, forged, outlet_id="meduza-ru", canonical_url=EN, title="Forged")
+    (saved,) = save_articles(engine, [claim])
+    assert saved.outcome == "new" and saved.id != original
+    with Session(engine) as session:
+        rows = {row.outlet_id: row for row in session.scalars(select(ArticleRow))}
+    assert (rows["meduza-en"].title, rows["meduza-en"].text) == ("Incursion repelled", BODY)
+    assert [t.number for t in article_texts(engine, original)] == [1]
+    assert (rows["meduza-ru"].url, rows["meduza-ru"].canonical_url) == (RU, RU)
+
+
+def test_a_copy_at_another_outlet_is_its_own_row_marked_as_the_copy(engine: Engine) -> None:
+    original = store_article(engine, article(EN, outlet_id="meduza-en"))
+    (saved,) = save_articles(engine, [article(RU, outlet_id="meduza-ru", canonical_url=EN)])
+    assert saved.outcome == "new" and saved.copied == "exact"
+    with Session(engine) as session:
+        copy = session.get(ArticleRow, saved.id)
+        assert copy is not None and copy.duplicate_of == original and copy.outlet_id == "meduza-ru"
+
+
+def test_a_url_another_outlet_stored_is_left_to_that_outlet(engine: Engine) -> None:
+    store_article(engine, article(EN, outlet_id="meduza-en"))
+    (saved,) = save_articles(engine, [article(EN, "other text " * 40, outlet_id="meduza-ru")])
+    assert (saved.id, saved.outcome) == (None, "elsewhere")
+    with Session(engine) as session:
+        assert session.scalars(select(ArticleRow.text)).all() == [BODY]
+    assert stored_urls(engine, [EN], "meduza-ru") == {EN}  # not fetched again and again
+
+
+def test_a_declared_canonical_never_makes_another_outlets_article_look_stored(
+    engine: Engine,
+) -> None:
+    store_article(engine, article(RU, outlet_id="meduza-ru", canonical_url=EN, title="Forged"))
+    assert stored_urls(engine, [EN, RU], "meduza-en") == {RU}  # RU: fetched by meduza-ru
+    assert stored_urls(engine, [EN, RU], "meduza-ru") == {EN, RU}
+    assert store_article(engine, article(EN, outlet_id="meduza-en")) is not None
+    with Session(engine) as session:
+        rows = {row.outlet_id: row for row in session.scalars(select(ArticleRow))}
+    assert (rows["meduza-en"].title, rows["meduza-en"].canonical_url) == ("Incursion repelled", EN)
+    assert rows["meduza-ru"].canonical_url == RU  # its own address, given back
