@@ -54,6 +54,9 @@ class RefusedAddress(Exception):
 
 # Names refused at their latest lookup, read by the download handler on the reactor thread.
 REFUSED: LocalCache[str, RefusedAddress] = LocalCache(1024)
+# Addresses the crawls of this process are configured on: the resolver is the reactor's, one per
+# process, and ``scrapy crawl`` installs it before any crawl's config is known.
+CONFIGURED: set[Address] = set()
 
 
 def proxy_hosts(proxies: dict[str, str] | None = None) -> frozenset[str]:
@@ -98,8 +101,9 @@ def connectable_address(
 class CheckingResolver:
     """Resolves each name once and hands back only an address it checked.
 
-    ``allowed`` are the non-public addresses the crawl may still connect to (those the outlets
-    are configured on); ``trusted_hosts`` (the proxies) may resolve to anything.
+    ``allowed`` (and :data:`CONFIGURED`) are the non-public addresses the crawl may still
+    connect to, those the outlets are configured on; ``trusted_hosts`` (the proxies) may
+    resolve to anything.
     """
 
     def __init__(
@@ -121,15 +125,12 @@ class CheckingResolver:
         self.cache: LocalCache[str, str] = LocalCache(cache_size)
 
     @classmethod
-    def from_crawler(
-        cls, crawler: Any, reactor: Any, allowed: frozenset[Address] = frozenset()
-    ) -> CheckingResolver:
+    def from_crawler(cls, crawler: Any, reactor: Any) -> CheckingResolver:
         settings = crawler.settings
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
         return cls(
             reactor,
             load_object(settings.get(LOOKUP_SETTING) or DEFAULT_LOOKUP),
-            allowed=allowed,
             trusted_hosts=proxy_hosts(),
             timeout=settings.getfloat("DNS_TIMEOUT", 60.0),
             cache_size=cache_size,
@@ -151,7 +152,7 @@ class CheckingResolver:
         """Look ``name`` up and check it (runs in a pool thread)."""
         addresses = lookup_addresses(self.lookup, name)
         trusted = normal_host(name) in self.trusted_hosts
-        return connectable_address(name, addresses, self.allowed, trusted)
+        return connectable_address(name, addresses, self.allowed | CONFIGURED, trusted)
 
     def _resolved(self, address: str, name: str) -> str:
         REFUSED.pop(normal_host(name), None)
@@ -184,15 +185,17 @@ def _timed_out(name: str) -> Callable[[Any, float], Failure]:
 
 
 def install_checking_resolver(crawler: Any, allowed: frozenset[Address]) -> None:
-    """Install the checking resolver on the reactor, whatever started the crawl (``scrapy
-    crawl`` installs ``TWISTED_DNS_RESOLVER`` itself, a CrawlerRunner does not), with the
-    addresses this crawl's outlets are configured on."""
+    """Let the resolver connect to the addresses a crawl's outlets are configured on, and make
+    sure it is the reactor's (``scrapy crawl`` installs ``TWISTED_DNS_RESOLVER`` itself, a
+    CrawlerRunner does not)."""
     from scrapy.utils.reactor import is_reactor_installed
 
+    CONFIGURED.update(allowed)
     if is_reactor_installed():
         from twisted.internet import reactor
 
-        CheckingResolver.from_crawler(crawler, reactor, allowed).install_on_reactor()
+        if not isinstance(getattr(reactor, "resolver", None), CheckingResolver):
+            CheckingResolver.from_crawler(crawler, reactor).install_on_reactor()
 
 
 class CheckedHTTPDownloadHandler(HTTP11DownloadHandler):

@@ -76,6 +76,7 @@ def test_redirect_loop_is_cut_at_the_repeat(crawl: HostileCrawl) -> None:
 
 def test_off_domain_redirect_is_refused(crawl: HostileCrawl) -> None:
     assert crawl.counts["mediamon/hostile/offsite_redirect"] == 1
+    assert crawl.counts["mediamon/refused/offsite"] == 1
     assert "offsite.invalid" in crawl.output
 
 
@@ -83,6 +84,7 @@ def test_private_and_link_local_redirects_are_refused_without_connecting(
     crawl: HostileCrawl,
 ) -> None:
     assert crawl.counts["mediamon/hostile/private_address"] == 2
+    assert crawl.counts["mediamon/refused/private_address"] == 2
     assert "169.254.169.254" in crawl.output and "10.0.0.1" in crawl.output
     # every request the downloader sent was answered by the world: none went elsewhere
     assert crawl.counts["downloader/response_status_count/200"] <= len(crawl.requests)
