@@ -1,20 +1,32 @@
-"""Run history: every job run (a crawl, a digest) is recorded with its outcome and counts."""
+"""Run history: every job run (a crawl, a digest) is recorded with its outcome and counts.
+
+A run records the process recording it (pid and host name). A process killed outright (SIGKILL,
+the machine's OOM killer) cannot finish its run; the next run started on the same host settles
+such a run as 'killed' (see :func:`settle_killed_runs`).
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from mediamon.db import Run, utcnow
 
+KILLED = "killed"
+
 
 def start_run(engine: Engine, job: str) -> int:
+    """Record the start of a run of ``job`` by this process; first settle killed runs."""
+    settle_killed_runs(engine)
     with Session(engine) as session, session.begin():
         run = Run(job=job, started_at=utcnow(), outcome="running", counts={}, errors=[])
+        run.pid, run.host = os.getpid(), socket.gethostname()
         session.add(run)
         session.flush()
         return run.id
@@ -33,9 +45,53 @@ def finish_run(
         run.errors = errors
 
 
-# What a child records when it could not finish (Scrapy says 'shutdown' after a SIGTERM): the
-# scheduler knows better why. A run the child finished otherwise keeps its own outcome.
-SUPERSEDED_OUTCOMES = ("running", "shutdown")
+def settle_killed_runs(engine: Engine) -> list[int]:
+    """Record as 'killed' the runs still 'running' whose process is gone from this host; return
+    their ids. When it died is unknown, so they get no ``finished_at``.
+
+    Runs of other hosts (their processes cannot be seen from here), of this process, and those
+    recorded before runs had a pid are left alone.
+    """
+    host, me = socket.gethostname(), os.getpid()
+    query = select(Run.id, Run.pid, Run.errors).where(
+        Run.outcome == "running", Run.host == host, Run.pid.is_not(None), Run.pid != me
+    )
+    with Session(engine) as session:
+        gone = [row for row in session.execute(query) if not process_exists(row.pid)]
+    settled = []
+    with engine.begin() as connection:
+        for run_id, pid, errors in gone:
+            message = f"process {pid} on {host} ended without finishing the run (killed?)"
+            # only if still running: whoever settled it meanwhile (the scheduler) knows better
+            still_running = update(Run).where(Run.id == run_id, Run.outcome == "running")
+            changed = connection.execute(
+                still_running.values(outcome=KILLED, errors=[*(errors or []), message])
+            )
+            if changed.rowcount:
+                settled.append(run_id)
+    return settled
+
+
+def process_exists(pid: int) -> bool:
+    """Whether process ``pid`` is running here (a zombie has ended: it only awaits its parent)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+# What a child records when it could not finish (Scrapy says 'shutdown' after a SIGTERM), or what
+# another process guessed for it: the scheduler knows better why. A run the child finished
+# otherwise keeps its own outcome.
+SUPERSEDED_OUTCOMES = ("running", "shutdown", KILLED)
 
 
 def last_run_id(engine: Engine) -> int:

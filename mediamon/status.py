@@ -12,7 +12,7 @@ from mediamon.config import Config
 from mediamon.db import Run
 from mediamon.health import Alert, current_alerts
 from mediamon.jobs import DIGEST_JOB, crawl_run_names
-from mediamon.runs import latest_run, recent_failures
+from mediamon.runs import latest_run, recent_failures, settle_killed_runs
 from mediamon.scheduling import JOBSTORE_TABLE, JobSpec, job_specs
 
 
@@ -34,6 +34,8 @@ class Status:
 
 
 def gather_status(engine: Engine, config: Config, failures: int = 10) -> Status:
+    """Runs whose process was killed are settled first, so they show as the failures they are."""
+    settle_killed_runs(engine)
     stored = stored_next_runs(engine)
     specs = job_specs(config, str(config.directory), config.settings.database_url)
     jobs = [
