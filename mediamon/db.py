@@ -258,9 +258,6 @@ class Run(Base):
     # The process that records the run, so a run left 'running' by a killed one can be settled.
     pid: Mapped[int | None] = mapped_column(Integer)
     host: Mapped[str | None] = mapped_column(String(255))
-    # The process that records the run, so a run left 'running' by a killed one can be settled.
-    pid: Mapped[int | None] = mapped_column(Integer)
-    host: Mapped[str | None] = mapped_column(String(255))
 
 
 def table_of(model: type[Base]) -> Table:
