@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,9 +22,12 @@ from scrapy.utils.reactor import install_reactor
 
 from mediamon.config import Outlet
 from mediamon.context import CONFIG_SETTING, DATABASE_SETTING, Context
-from pipelines.unwritable import CLOSE_REASON as UNWRITABLE_CLOSE_REASON
 
 SPIDERS = ("feeds", "sitemaps", "sections")
+# When the whole crawl must end (epoch seconds): each spider, started in turn, gets what is left
+# as its CLOSESPIDER_TIMEOUT.
+DEADLINE_SETTING = "MEDIAMON_CRAWL_DEADLINE"
+TIMED_OUT = "closespider_timeout"
 
 # Told as each spider opens (stats None) and as it finishes: (event, spider, stats).
 SpiderEvents = Callable[[str, str, dict[str, Any] | None], None]
@@ -36,6 +40,17 @@ class CrawlFailed(Exception):
         super().__init__("; ".join(failures))
         self.failures = failures
         self.results = results
+
+
+class CrawlTimeLimit(CrawlFailed):
+    """The crawl's wall-clock limit ended it before its end; ``results`` holds what it did."""
+
+    def __init__(self, limit: float, results: dict[str, dict[str, Any]]) -> None:
+        message = (
+            f"the crawl reached its time limit of {limit:g} s (crawling.time_limit_seconds, "
+            "or --time-limit) before its end"
+        )
+        super().__init__([message], results)
 
 
 @dataclass(frozen=True)
@@ -99,8 +114,12 @@ def run_crawl(
     extra_settings: dict[str, Any] | None = None,
     spider_args: dict[str, str] | None = None,
     processes: int | None = None,
+    time_limit: float | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl with each needed spider, one after another; return each spider's final stats.
+
+    The whole crawl ends within ``time_limit`` seconds (default: settings.yaml
+    ``crawling.time_limit_seconds``); :class:`CrawlTimeLimit` says when it was reached.
 
     ``processes`` (default: settings.yaml ``crawling.crawl_processes``, else one per CPU core,
     never more than the outlets to crawl) above 1 shards the outlets over that many crawl
@@ -111,12 +130,18 @@ def run_crawl(
 
     windowed = bool(spider_args and (spider_args.get("since") or spider_args.get("until")))
     names = needed_spiders(context, spiders, outlets, windowed)
-    plan = CrawlPlan(names, list(outlets), windowed, log_level, extra_settings, spider_args)
+    limit = time_limit or context.config.settings.crawling.time_limit_seconds
+    extra = {**(extra_settings or {}), DEADLINE_SETTING: time.time() + limit}
+    plan = CrawlPlan(names, list(outlets), windowed, log_level, extra, spider_args)
     shards = plan_shards(context, plan, processes)
     if len(shards) > 1:
-        return run_sharded(context, plan, shards)
-    settings = crawl_settings(context, log_level, extra_settings)
-    return run_in_order(settings, names, plan.arguments(outlets))
+        results = run_sharded(context, plan, shards)
+    else:
+        settings = crawl_settings(context, log_level, extra)
+        results = run_in_order(settings, names, plan.arguments(outlets))
+    if any(stats.get("finish_reason") == TIMED_OUT for stats in results.values()):
+        raise CrawlTimeLimit(limit, results)
+    return results
 
 
 def run_in_order(
@@ -128,8 +153,7 @@ def run_in_order(
     """Run the spiders ``names`` one after another; the final stats of each that started.
 
     The first SIGTERM or SIGINT lets the requests in flight finish and starts no further spider
-    (the stopped one finishes as 'shutdown'); a second one stops at once. A spider closed
-    because the database refuses writes starts no further spider either.
+    (the stopped one finishes as 'shutdown'); a second one stops at once.
     """
     runner, reactor = _runner_on_reactor(settings)
     from twisted.internet import defer
@@ -148,10 +172,9 @@ def run_in_order(
                 break
             tell("opened", crawler.spidercls.name, None)
             started.append(crawler)
+            _close_by_deadline(crawler)
             yield runner.crawl(crawler, **arguments)
             tell("finished", crawler.spidercls.name, _stats(crawler))
-            if _stats(crawler).get("finish_reason") == UNWRITABLE_CLOSE_REASON:
-                break  # the next spider could not store anything either
 
     def stop_now(signum: int, _frame: Any) -> None:
         reactor.callFromThread(reactor.stop)
@@ -173,6 +196,15 @@ def run_in_order(
     if failures:
         failures[0].raiseException()
     return {crawler.spidercls.name: _stats(crawler) for crawler in started}
+
+
+def _close_by_deadline(crawler: Crawler) -> None:
+    """Give a spider about to start what is left of the crawl's time as its CLOSESPIDER_TIMEOUT
+    (a moment when nothing is left: it closes at once, as timed out)."""
+    deadline = crawler.settings.getfloat(DEADLINE_SETTING)
+    if deadline:
+        left = max(deadline - time.time(), 0.001)
+        crawler.settings.set("CLOSESPIDER_TIMEOUT", left, priority="cmdline")
 
 
 def _runner_on_reactor(settings: Settings) -> tuple[CrawlerRunner, Any]:

@@ -185,3 +185,23 @@ def test_catastrophic_pattern_is_cut_at_match_time() -> None:
         search(r"(a+)+$", "http://x.org/" + "a" * 50_000 + "!")
     assert time.monotonic() - started < 5
     assert search(r"/\d{4}/", "http://x.org/2023/05/")
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_time_limit_stops_a_crawl_of_slow_outlets_and_exits_non_zero(
+    tmp_path: Path, processes: str
+) -> None:
+    with OutletWorld() as world:
+        for outlet in world.outlets:
+            world.site(outlet.id).latency = 2.0  # every answer, robots.txt included
+        config = world.write_config(tmp_path / "c")
+        started = time.monotonic()
+        result = run_mediamon(
+            "crawl", "--config", str(config), "--database-url", f"sqlite:///{tmp_path}/t.sqlite",
+            "--processes", processes, "--time-limit", "3", check=False, timeout=120,
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+    assert result.returncode == 1, result.stdout + result.stderr[-3000:]
+    assert "the crawl reached its time limit of 3 s" in result.stderr
+    assert "finished: closespider_timeout" in result.stdout
+    assert seconds < 60, f"the crawl took {seconds:.0f} s"
