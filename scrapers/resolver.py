@@ -54,9 +54,21 @@ class RefusedAddress(Exception):
 
 # Names refused at their latest lookup, read by the download handler on the reactor thread.
 REFUSED: LocalCache[str, RefusedAddress] = LocalCache(1024)
-# Addresses the crawls of this process are configured on: the resolver is the reactor's, one per
-# process, and ``scrapy crawl`` installs it before any crawl's config is known.
-CONFIGURED: set[Address] = set()
+
+
+class ConfiguredAddresses:
+    """The addresses the crawls of this process are configured on: the resolver is the
+    reactor's, one per process, and ``scrapy crawl`` installs it before any crawl's config is
+    known. Replaced whole when it grows, so pool threads always read a complete set."""
+
+    def __init__(self) -> None:
+        self.addresses: frozenset[Address] = frozenset()
+
+    def add(self, addresses: Iterable[Address]) -> None:
+        self.addresses = self.addresses | frozenset(addresses)
+
+
+CONFIGURED = ConfiguredAddresses()
 
 
 def proxy_hosts(proxies: dict[str, str] | None = None) -> frozenset[str]:
@@ -152,7 +164,7 @@ class CheckingResolver:
         """Look ``name`` up and check it (runs in a pool thread)."""
         addresses = lookup_addresses(self.lookup, name)
         trusted = normal_host(name) in self.trusted_hosts
-        return connectable_address(name, addresses, self.allowed | CONFIGURED, trusted)
+        return connectable_address(name, addresses, self.allowed | CONFIGURED.addresses, trusted)
 
     def _resolved(self, address: str, name: str) -> str:
         REFUSED.pop(normal_host(name), None)
@@ -190,7 +202,7 @@ def install_checking_resolver(crawler: Any, allowed: frozenset[Address]) -> None
     CrawlerRunner does not)."""
     from scrapy.utils.reactor import is_reactor_installed
 
-    CONFIGURED.update(allowed)
+    CONFIGURED.add(allowed)
     if is_reactor_installed():
         from twisted.internet import reactor
 
@@ -208,4 +220,4 @@ class CheckedHTTPDownloadHandler(HTTP11DownloadHandler):
             refused = refused_host(urlparse_cached(request).hostname or "")
             if refused is None:
                 raise
-            raise refused from exc
+            raise RefusedAddress(refused.host, refused.address) from exc
