@@ -22,6 +22,7 @@ from scrapy.utils.reactor import install_reactor
 
 from mediamon.config import Outlet
 from mediamon.context import CONFIG_SETTING, DATABASE_SETTING, Context
+from pipelines.unwritable import CLOSE_REASON as UNWRITABLE_CLOSE_REASON
 
 SPIDERS = ("feeds", "sitemaps", "sections")
 # When the whole crawl must end (epoch seconds): each spider, started in turn, gets what is left
@@ -153,7 +154,8 @@ def run_in_order(
     """Run the spiders ``names`` one after another; the final stats of each that started.
 
     The first SIGTERM or SIGINT lets the requests in flight finish and starts no further spider
-    (the stopped one finishes as 'shutdown'); a second one stops at once.
+    (the stopped one finishes as 'shutdown'); a second one stops at once. A spider closed
+    because the database refuses writes starts no further spider either.
     """
     runner, reactor = _runner_on_reactor(settings)
     from twisted.internet import defer
@@ -175,6 +177,8 @@ def run_in_order(
             _close_by_deadline(crawler)
             yield runner.crawl(crawler, **arguments)
             tell("finished", crawler.spidercls.name, _stats(crawler))
+            if _stats(crawler).get("finish_reason") == UNWRITABLE_CLOSE_REASON:
+                break  # the next spider could not store anything either
 
     def stop_now(signum: int, _frame: Any) -> None:
         reactor.callFromThread(reactor.stop)

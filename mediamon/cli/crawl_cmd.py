@@ -103,8 +103,28 @@ def crawl(
             "the rest."
         ) from failed
     echo_results(results, distributed)
+    problem = storage_problem(results)
+    if problem is not None:
+        raise click.ClickException(problem)
     if any(stats.get("finish_reason") == "shutdown" for stats in results.values()):
         raise click.ClickException("the crawl was stopped before its end; crawl again to finish")
+
+
+def storage_problem(results: dict[str, dict[str, Any]]) -> str | None:
+    """Why the crawl failed to store articles, if it did: the database refused writes (the
+    crawl stopped early), or articles failed to be stored."""
+    from pipelines.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT
+
+    failed = sum(int(stats.get(STORE_FAILED_STAT, 0)) for stats in results.values())
+    reason = next((s[UNWRITABLE_STAT] for s in results.values() if s.get(UNWRITABLE_STAT)), None)
+    if reason is not None:
+        return (
+            f"the crawl stopped early: cannot write to the database: {reason}; {failed} "
+            "articles were not stored (crawl again once the database can be written)"
+        )
+    if failed:
+        return f"{failed} articles could not be stored; the next crawl fetches them again"
+    return None
 
 
 def echo_results(results: dict[str, dict[str, Any]], distributed: bool) -> None:
@@ -124,6 +144,8 @@ def summarise(spider: str, stats: dict[str, Any]) -> str:
     """The spider's own figures, then the new articles per outlet."""
     figures = [f"{stats.get('mediamon/store/stored', 0)} new articles stored"]
     figures += [f"{stats.get(key, 0)} {label}" for key, label in SPIDER_FIGURES.get(spider, ())]
+    if stats.get("mediamon/store/failed"):
+        figures.append(f"{stats['mediamon/store/failed']} of them not stored")
     if spider == "sitemaps":
         figures.insert(1, f"{sitemaps_read(stats)} sitemaps read")
     lines = [f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"]
