@@ -332,9 +332,9 @@ def _switch_to_wal(cursor: sqlite3.Cursor, timeout: float) -> None:
 SQLITE_UNWRITABLE = {
     sqlite3.SQLITE_BUSY: "another process held its write lock for longer than the busy timeout",
     sqlite3.SQLITE_LOCKED: "another connection held a lock on it",
-    sqlite3.SQLITE_FULL: "the disk (or the database's size limit) is full",
-    sqlite3.SQLITE_READONLY: "it is read-only",
-    sqlite3.SQLITE_IOERR: "the disk refused a write (full, a file size limit, or failing)",
+    sqlite3.SQLITE_FULL: "no space left on the disk, or the database reached its size limit",
+    sqlite3.SQLITE_READONLY: "the database file or its directory is read-only",
+    sqlite3.SQLITE_IOERR: "the disk refused a write: full, a file size limit, or failing",
     sqlite3.SQLITE_CANTOPEN: "its file cannot be opened",
 }
 # PostgreSQL SQLSTATEs (or their class, the first two characters) of a refused write.
