@@ -1,7 +1,9 @@
 """Rendering a digest as HTML, Markdown, plain text or JSON.
 
 Scraped titles and text are hostile input: the HTML templates autoescape everything, only
-http(s) URLs become links, and Markdown output escapes what Markdown would read as markup.
+http(s) URLs become links, and Markdown output escapes what Markdown would read as markup. Bidi
+controls are gone from the model's titles, snippets and names (pipelines.digest); the HTML also
+isolates each in <bdi>, and the text filters drop any left in other values.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipelines.digest_model import Digest
+from pipelines.textclean import BIDI_CONTROLS
 from pipelines.timeline import sparkline, timeline_svg
 
 TEMPLATES = Path(__file__).with_name("templates")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|" + BIDI_CONTROLS.pattern)
 FORMATS = ("html", "md", "txt", "json", "atom")
 ONE_DAY_AT_MOST = timedelta(hours=25)  # a day with a DST change lasts 25 hours
 
@@ -40,7 +43,7 @@ def markdown_escape(value: str) -> str:
 
 
 def plain(value: str) -> str:
-    """One line of text: whitespace collapsed, control characters dropped."""
+    """One line of text: whitespace collapsed, control characters (bidi ones too) dropped."""
     return " ".join(CONTROL_CHARS.sub("", value).split())
 
 

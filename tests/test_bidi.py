@@ -85,3 +85,10 @@ def test_outlet_names_from_the_config_are_cleaned_too(config_dir: Path, database
     names = {c["outlet"]["name"] for c in digest["outlet_counts"]}
     assert "TASS" in names
     assert not has_controls(result.stdout)
+
+
+def test_the_text_filters_drop_them_from_any_other_value() -> None:
+    from pipelines.digest_render import markdown_escape, plain
+
+    assert plain(f"feed {CONTROLS}failed") == "feed failed"
+    assert markdown_escape(f"\u202e<b>{CONTROLS}") == "\\<b\\>"
