@@ -40,8 +40,9 @@ SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the digest to this file [default: standard output, unless --email].",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the digest to this file, replacing it in one step (a failed write leaves it "
+    "as it was) [default: standard output, unless --email].",
 )
 @click.option(
     "--email",
