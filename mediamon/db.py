@@ -405,10 +405,16 @@ def alembic_config() -> AlembicConfig:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest migration (creating it if it is empty)."""
+    """Bring the database to the newest migration (creating it if it is empty).
+
+    A database already at the newest revision is only read: a process can open it while
+    another holds its write lock (and will meet that lock at its first write).
+    """
     from alembic import command
 
     config = alembic_config()
+    if _at_head(engine, config):
+        return
     with (
         engine.connect() as connection,
         _postgresql_migration_lock(connection),
@@ -420,6 +426,15 @@ def upgrade(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _at_head(engine: Engine, config: AlembicConfig) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 @contextmanager

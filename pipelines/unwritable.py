@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from mediamon.db import unwritable_reason
@@ -51,19 +52,28 @@ def unwritable_of(crawler: Any) -> str | None:
 
 
 def stop_crawl(crawler: Any, reason: str) -> None:
-    """Stop the crawl because its database refuses writes (once: later calls change nothing)."""
-    if crawler is None or unwritable_of(crawler):
+    """Stop the crawl because its database refuses writes; the first call says why."""
+    if crawler is None:
         return
-    if crawler.stats is not None:
-        crawler.stats.set_value(UNWRITABLE_STAT, reason)
-    logger.error(
-        "cannot write to the database: %s; the crawl stops, and what it could not store is "
-        "fetched again by the next crawl",
-        reason,
-    )
+    if not unwritable_of(crawler):
+        if crawler.stats is not None:
+            crawler.stats.set_value(UNWRITABLE_STAT, reason)
+        logger.error(
+            "cannot write to the database: %s; the crawl stops, and what it could not store is "
+            "fetched again by the next crawl",
+            reason,
+        )
+    _close(crawler)
+
+
+def _close(crawler: Any) -> None:
     engine = getattr(crawler, "engine", None)
-    if engine is not None and engine.spider is not None and engine.running:
+    if engine is None or engine.spider is None:
+        return
+    if engine.running:  # closing twice is harmless: the second waits for the first
         deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+    else:  # still opening (a run record refused at spider_opened): once it runs
+        call_later(0.1, _close, crawler)
 
 
 def stop_if_unwritable(crawler: Any, error: BaseException) -> bool:

@@ -206,3 +206,27 @@ def test_a_file_size_limit_stops_the_crawl_with_one_line_per_process(
     assert [line for line in logged if line.startswith("Error: the crawl stopped early")]
     run_mediamon(*crawl_args(world_config, url))
     assert stored_urls(database) == {article.url for article in world.articles}
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_crawl_started_under_another_process_write_lock_stops_with_one_line(
+    world: Any, world_config: Path, tmp_path: Path, processes: str
+) -> None:
+    database = tmp_path / "m.sqlite"
+    url = f"sqlite:///{database}?timeout=1"
+    open_database(url).dispose()
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_mediamon(*crawl_args(world_config, url, "--processes", processes), check=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    logged = [line for line in result.stderr.splitlines() if "database is locked" in line]
+    assert 1 <= len([line for line in logged if not line.startswith("Error:")]) <= int(processes)
+    assert [line for line in logged if line.startswith("Error: the crawl stopped early")]
+    assert not stored_urls(database)
+    run_mediamon(*crawl_args(world_config, url))
+    assert stored_urls(database) == {article.url for article in world.articles}
