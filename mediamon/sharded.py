@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from mediamon.config import Outlet
 from mediamon.context import Context
 from mediamon.crawl import CrawlFailed, CrawlPlan, has_sources, run_in_order, scrapy_settings
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 
 EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
 RUN_RECORDER = "scrapers.extensions.RunRecorder"

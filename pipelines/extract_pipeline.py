@@ -22,7 +22,7 @@ from scrapy.statscollectors import StatsCollector
 
 from mediamon.config_models import Outlet
 from mediamon.context import context_from_settings
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 from pipelines.canonical import trusted_canonical
 from pipelines.extract import ExtractedArticle, remove_template_lines
 from pipelines.extract_pool import ExtractionCrashed, ExtractionJob, ExtractionPool

@@ -21,7 +21,7 @@ from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
 from mediamon.context import context_from_settings
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 from pipelines.addresses import stored_urls
 from pipelines.saving import Saved, save_articles, store_article
 from pipelines.unwritable import ArticleNotStored, not_stored, stop_crawl

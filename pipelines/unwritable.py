@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 
 logger = logging.getLogger(__name__)
 UNWRITABLE_STAT = "mediamon/database/unwritable"

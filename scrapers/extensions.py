@@ -10,7 +10,7 @@ from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
 from mediamon.context import context_from_settings
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 from mediamon.runs import finish_run, start_run
 from pipelines.unwritable import stop_crawl
 

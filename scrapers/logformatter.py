@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
-from mediamon.db import unwritable_reason
+from mediamon.db_errors import unwritable_reason
 from pipelines.unwritable import ArticleNotStored
 from scrapers.items import Article
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, make_engine, open_database, unwritable_reason
+from mediamon.db import ArticleRow, make_engine, open_database
+from mediamon.db_errors import unwritable_reason
 from pipelines.store import StorePipeline
 from pipelines.unwritable import ArticleNotStored
 from scrapers.items import Article
