@@ -205,3 +205,13 @@ def test_time_limit_stops_a_crawl_of_slow_outlets_and_exits_non_zero(
     assert "the crawl reached its time limit of 3 s" in result.stderr
     assert "finished: closespider_timeout" in result.stdout
     assert seconds < 60, f"the crawl took {seconds:.0f} s"
+
+
+def test_robots_txt_sitemap_lines_are_read_absolute() -> None:
+    from scrapers.spiders.sitemaps import robots_sitemaps
+
+    body = b"User-agent: *\nDisallow: /x\nSitemap: /a.xml\nsitemap:http://x.org/b.xml\nSitemap:\n"
+    assert robots_sitemaps(body, "http://x.org/robots.txt") == [
+        "http://x.org/a.xml",
+        "http://x.org/b.xml",
+    ]

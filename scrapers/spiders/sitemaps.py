@@ -69,14 +69,18 @@ class SitemapSpider(ArticleCollectingSpider):
         return Request(normal, self.parse_sitemap, meta=meta, errback=self.failed, dont_filter=True)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
+        """The sitemaps robots.txt names, at most ``crawling.max_sitemap_urls`` of them."""
         outlet = self.outlet(response.meta["outlet_id"])
-        for line in response.body.decode("utf-8", "replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "sitemap" and value.strip():
-                self.crawler.stats.inc_value("mediamon/sitemaps/from_robots")
-                url = urljoin(response.url, value.strip())
-                if request := self.sitemap_request(outlet, url, depth=0):
-                    yield request
+        urls = robots_sitemaps(response.body, response.url)
+        limit = self.context.config.settings.crawling.max_sitemap_urls
+        excess = max(0, len(urls) - limit)
+        note_capped(
+            self.crawler.stats, "sitemap_urls", outlet.id, response.url, excess, "max_sitemap_urls"
+        )
+        for url in urls[:limit]:
+            self.crawler.stats.inc_value("mediamon/sitemaps/from_robots")
+            if request := self.sitemap_request(outlet, url, depth=0):
+                yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         outlet = self.outlet(response.meta["outlet_id"])
@@ -120,3 +124,13 @@ class SitemapSpider(ArticleCollectingSpider):
                 self.crawler.stats.inc_value("mediamon/offsite/sitemaps")
             elif request := self.sitemap_request(outlet, child.url, depth):
                 yield request
+
+
+def robots_sitemaps(body: bytes, robots_url: str) -> list[str]:
+    """The URLs of robots.txt's ``Sitemap:`` lines, absolute."""
+    urls = []
+    for line in body.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            urls.append(urljoin(robots_url, value.strip()))
+    return urls
