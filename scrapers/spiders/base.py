@@ -16,6 +16,7 @@ from mediamon.config import Outlet
 from mediamon.config_models import CrawlingSettings
 from mediamon.context import Context, context_from_settings
 from mediamon.db import utcnow
+from mediamon.db_errors import unwritable_reason
 from pipelines.store import stored_urls
 from pipelines.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
 from scrapers.items import Article
@@ -125,8 +126,13 @@ class OutletSpider(scrapy.Spider):
         self._settled(response, exception if isinstance(exception, ArticleNotStored) else None)
 
     def item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
-        if isinstance(response, Response):
-            error = failure.value or RuntimeError(failure.getErrorMessage())
+        error = failure.value or RuntimeError(failure.getErrorMessage())
+        if isinstance(item, Article) and item.id is not None:
+            # Stored; a later stage (stories) failed, and Scrapy logged it.
+            if reason := unwritable_reason(error):
+                stop_crawl(self.crawler, reason)
+            self._settled(response, None)
+        elif isinstance(response, Response):
             self._settled(response, not_stored(response.url, error))
 
     def _settled(self, response: Any, failure: ArticleNotStored | None) -> None:
