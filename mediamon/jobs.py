@@ -85,10 +85,14 @@ def digest_job(config_dir: str, database_url: str) -> str:
 def crawl_command(
     settings: SchedulerSettings, config_dir: Path, outlet_ids: Sequence[str]
 ) -> list[str]:
-    """``mediamon crawl`` for these outlets, or ``scheduler.crawl_command`` with its options."""
+    """``mediamon crawl`` for these outlets, or ``scheduler.crawl_command`` with its options.
+
+    The crawl's own time limit ends it cleanly a grace period before the scheduler would kill it.
+    """
     base = settings.crawl_command or [sys.executable, "-m", "mediamon", "crawl"]
     outlets = [option for outlet_id in outlet_ids for option in ("--outlet", outlet_id)]
-    return [*base, "--config", str(config_dir), *outlets]
+    time_limit = max(settings.crawl_time_limit - settings.stop_grace, 1)
+    return [*base, "--config", str(config_dir), "--time-limit", f"{time_limit:g}", *outlets]
 
 
 def crawl_run_names(outlet_ids: Sequence[str]) -> list[str]:

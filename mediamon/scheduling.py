@@ -38,6 +38,7 @@ from mediamon.cron import cron_trigger
 from mediamon.db import utcnow
 from mediamon.jobs import DIGEST_JOB, activate, crawl_job, digest_job, engine_for
 from mediamon.reload import ConfigWatcher
+from mediamon.runs import settle_killed_runs
 from mediamon.supervise import CHILDREN
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ class SchedulerRunner:
         self.watcher = ConfigWatcher(Path(self.source_dir), database_url)
         self.database_url = self.watcher.current.settings.database_url
         engine = engine_for(self.database_url)
+        settle_killed_runs(engine)  # crawls a killed scheduler left behind
         self.scheduler, self.executor = build_scheduler(engine, self.watcher.current)
         self._stop_requested = False
         self._startup_error: Exception | None = None

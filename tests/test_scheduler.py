@@ -17,6 +17,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from mediamon.db import Run
+from mediamon.jobs import crawl_command
+from mediamon.settings_models import SchedulerSettings
 from tests.scheduler_helpers import (
     fake_crawl_settings,
     fake_outlets,
@@ -155,3 +157,10 @@ def _sleep_until_second(offset: float, at_least: float, period: int) -> None:
     target = time.time() + at_least
     target += (offset - target % period) % period
     time.sleep(target - time.time())
+
+
+def test_a_scheduled_crawl_stops_itself_a_grace_period_before_it_would_be_killed() -> None:
+    settings = SchedulerSettings.model_validate({"crawl_time_limit": 600, "stop_grace": 30})
+    command = crawl_command(settings, Path("config"), ["meduza-en"])
+    assert command[command.index("--time-limit") + 1] == "570"
+    assert command[-2:] == ["--outlet", "meduza-en"]

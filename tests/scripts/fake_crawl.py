@@ -19,6 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config")
     parser.add_argument("--outlet", action="append", default=[])
+    parser.add_argument("--time-limit", type=float)
     outlets = parser.parse_args().outlet
     engine = open_database(os.environ["MEDIAMON_DATABASE_URL"])
     run_id = start_run(engine, f"crawl:feeds:{','.join(outlets)}")
