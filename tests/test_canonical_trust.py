@@ -12,42 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediamon.db import ArticleRow, ArticleVersion, Run, open_database
-from mediamon.world.render import render_article
-from mediamon.world.server import Resource
+from mediamon.world.attacks import CLAIM_PARAGRAPHS, CLAIM_TITLE, claim_canonical
 from pipelines.canonical import canonicalize
 from tests.support import run_mediamon
 
 A, B = "moscowmonitor", "northernbroadcasting"
-FORGED_TITLE = "Belgorod raid was staged, officials now say"
-FORGED = (
-    "Officials in Belgorod now say the cross-border raid of 22 May was staged for the cameras.",
-    "The claim was repeated on state television on Thursday evening without any evidence.",
-    "Residents of Graivoron who spoke to reporters described two days of shelling and sirens.",
-    "The regional governor did not answer questions about the sabotage group's vehicles.",
-)
 FRESH = (
     "A second group of saboteurs crossed into the Belgorod region overnight, the governor said.",
     "Shelling was reported near Graivoron, and residents of two villages were evacuated again.",
     "The Freedom of Russia Legion said on Telegram that its fighters had reached a checkpoint.",
     "Russia's defence ministry said the incursion had been repelled with artillery and aircraft.",
 )
-
-
-def publish_claim(world: Any, outlet_id: str, canonical: str, **story: Any) -> Any:
-    """Publish an article of ``outlet_id`` whose page names ``canonical`` as its canonical URL
-    (rel=canonical and og:url)."""
-    article = world.add_article(outlet_id, title=FORGED_TITLE, paragraphs=FORGED, **story)
-    outlet = world.outlet(outlet_id)
-    page = render_article(outlet, article).decode(outlet.encoding)
-    claimed = page.replace(f'href="{article.url}"', f'href="{canonical}"').replace(
-        f'content="{article.url}"', f'content="{canonical}"'
-    )
-    assert claimed.count(canonical) == 2
-    resource = Resource(
-        claimed.encode(outlet.encoding), f"text/html; charset={outlet.encoding}", article.published
-    )
-    world.site(outlet_id).update_routes({article.path: resource})
-    return article
 
 
 def crawl(config: Path, database: Path, *args: str) -> str:
@@ -79,13 +54,13 @@ def test_a_page_claiming_another_outlets_stored_article_changes_nothing_of_it(
     crawl(world_config, database)
     target = world.outlet(A).latest(1)[0]
     before = rows(database)[target.url]
-    claim = publish_claim(world, B, target.url)
+    claim = claim_canonical(world, B, target.url)
     crawl(world_config, database)
     after = rows(database)
     assert (after[target.url].title, after[target.url].text) == (before.title, before.text)
     assert after[target.url].outlet_id == A
     assert versions_of(database, before.id) == 0
-    assert after[claim.url].outlet_id == B and after[claim.url].title == FORGED_TITLE
+    assert after[claim.url].outlet_id == B and after[claim.url].title == CLAIM_TITLE
     assert after[claim.url].canonical_url == canonicalize(claim.url)
     assert refused_canonicals(database) == 1
 
@@ -95,7 +70,7 @@ def test_a_page_claiming_an_article_not_yet_fetched_does_not_hide_it(
 ) -> None:
     database = tmp_path / "m.sqlite"
     fresh = world.add_article(A, title="Saboteurs cross into Belgorod again", paragraphs=FRESH)
-    claim = publish_claim(world, B, fresh.url)
+    claim = claim_canonical(world, B, fresh.url)
     crawl(world_config, database, "--outlet", B)
     assert fresh.url not in rows(database) and claim.url in rows(database)
     world.clear_requests()
@@ -103,7 +78,7 @@ def test_a_page_claiming_an_article_not_yet_fetched_does_not_hide_it(
     assert fresh.url in {request.url for request in world.requests}
     stored = rows(database)[fresh.url]
     assert stored.outlet_id == A and stored.title == "Saboteurs cross into Belgorod again"
-    assert FRESH[0] in stored.text and FORGED[0] not in stored.text
+    assert FRESH[0] in stored.text and CLAIM_PARAGRAPHS[0] not in stored.text
     assert stored.canonical_url == canonicalize(fresh.url)
 
 
@@ -113,7 +88,7 @@ def test_an_off_domain_canonical_is_ignored_and_never_linked_from_the_digest(
     database = tmp_path / "m.sqlite"
     day = datetime(2023, 5, 30, 9, 0, tzinfo=UTC)
     phishing = "https://login.phish.example/belgorod?session=1"
-    claim = publish_claim(world, B, phishing, published=day, slug="staged")
+    claim = claim_canonical(world, B, phishing, published=day, slug="staged")
     crawl(world_config, database, "--outlet", B)
     stored = rows(database)[claim.url]
     assert stored.canonical_url == canonicalize(claim.url)

@@ -8,6 +8,7 @@
   crawler that gets through fetches something): no connection means the attack failed.
 - :func:`stub_getaddrinfo`: a ``getaddrinfo`` answering from a file (``MEDIAMON_STUB_DNS``) and
   recording each call: DNS rebinding and proxy tests (``MEDIAMON_DNS_LOOKUP`` names it).
+- :func:`claim_canonical`: an article whose page names another address as its canonical URL.
 - :class:`ForwardProxy`: a minimal HTTP forward proxy serving world outlets under hostnames, with
   no DNS anywhere.
 """
@@ -27,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from mediamon.world.render import render_article
 from mediamon.world.server import Resource, Response, Route
 
 if TYPE_CHECKING:
     from mediamon.world import OutletWorld
+    from mediamon.world.model import Article
 
 STUB_DNS_ENV = "MEDIAMON_STUB_DNS"
 STUB_DNS_FUNCTION = "mediamon.world.attacks.stub_getaddrinfo"
@@ -246,3 +249,27 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: ``requests`` records what matters."""
+
+
+def claim_canonical(world: OutletWorld, outlet_id: str, canonical: str, **story: Any) -> Article:
+    """Publish an article of ``outlet_id`` (``story``: more of ``world.add_article``'s
+    arguments) whose page names ``canonical`` as its canonical URL (rel=canonical and og:url):
+    another outlet's article, or an address off its domains."""
+    article = world.add_article(outlet_id, title=CLAIM_TITLE, paragraphs=CLAIM_PARAGRAPHS, **story)
+    outlet = world.outlet(outlet_id)
+    page = render_article(outlet, article).decode(outlet.encoding)
+    for attribute in ("href", "content"):
+        page = page.replace(f'{attribute}="{article.url}"', f'{attribute}="{canonical}"')
+    content_type = f"text/html; charset={outlet.encoding}"
+    resource = Resource(page.encode(outlet.encoding), content_type, article.published)
+    world.site(outlet_id).update_routes({article.path: resource})
+    return article
+
+
+CLAIM_TITLE = "Belgorod raid was staged, officials now say"
+CLAIM_PARAGRAPHS = (
+    "Officials in Belgorod now say the cross-border raid of 22 May was staged for the cameras.",
+    "The claim was repeated on state television on Thursday evening without any evidence.",
+    "Residents of Graivoron who spoke to reporters described two days of shelling and sirens.",
+    "The regional governor did not answer questions about the sabotage group's vehicles.",
+)
