@@ -27,6 +27,7 @@ from pipelines.canonical import trusted_canonical
 from pipelines.extract import ExtractedArticle, remove_template_lines
 from pipelines.extract_pool import ExtractionCrashed, ExtractionJob, ExtractionPool
 from pipelines.learned import TemplateLines
+from pipelines.textclean import clean_title
 from pipelines.unwritable import not_stored, stop_crawl
 from scrapers.items import Article
 
@@ -202,7 +203,7 @@ class ExtractPipeline:
 
 
 def _fill(item: Article, result: ExtractedArticle) -> None:
-    item.title = result.title or item.hint_title
+    item.title = result.title or clean_title(item.hint_title)
     item.text = result.text
     item.authors = result.authors
     item.published_at = result.published or item.hint_published

@@ -23,6 +23,7 @@ from pipelines.addresses import Addresses, own_row
 from pipelines.canonical import canonicalize
 from pipelines.dedup import Original, content_hash, find_originals
 from pipelines.near_duplicates import index_signature, index_signatures, signature_of
+from pipelines.textclean import clean_title
 from pipelines.versions import keep_current_as_version
 from scrapers.items import Article
 
@@ -166,7 +167,7 @@ def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
 def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
     """The columns of an article row; a stored row keeps its URLs and its first original."""
     values: dict[str, Any] = {
-        "title": item.title or item.hint_title,
+        "title": item.title or clean_title(item.hint_title),
         "authors": item.authors,
         "published_at": item.published_at or item.hint_published,
         "updated_at": item.updated_at,

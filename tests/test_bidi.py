@@ -3,14 +3,22 @@ at extraction, and again when a digest is made (for rows stored before)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from mediamon.db import open_database
+from mediamon.db import ArticleRow, open_database
 from pipelines.extract import extract
+from pipelines.extract_pipeline import ExtractPipeline
+from pipelines.store import store_article
 from pipelines.textclean import clean_names, clean_title, without_bidi_controls
+from scrapers.items import Article
 from tests.digest_support import DAY, add_article, at, run_digest_cli
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -48,6 +56,34 @@ def test_extraction_strips_them_from_title_and_authors() -> None:
     assert article is not None
     assert article.title == "Raid exe.gnp on Belgorod"
     assert article.authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("hint", "title"), [(TITLE, "Raid exe.gnp on Belgorod"), ("\u202e\u202c", None)]
+)
+def test_a_feeds_title_used_for_a_page_without_one_is_cleaned_too(
+    tmp_path: Path, hint: str, title: str | None
+) -> None:
+    paragraphs = "".join(f"<p>{SNIPPET} Paragraph {n} of the report.</p>" for n in range(6))
+    html = f"<html><body><article>{paragraphs}</article></body></html>"
+    item = Article(
+        url="https://outlet.example/news/1",
+        outlet_id="outlet",
+        html=html.encode(),
+        encoding="utf-8",
+        fetched_at=datetime(2023, 5, 23, 9, 0, tzinfo=UTC),
+        hint_title=hint,
+    )
+    pipeline = ExtractPipeline({}, None, get_crawler().stats)
+    try:
+        assert asyncio.run(pipeline.process_item(item)).title == title
+    finally:
+        pipeline.close_spider()
+    engine = open_database(f"sqlite:///{tmp_path}/m.sqlite")
+    store_article(engine, item)
+    with Session(engine) as session:
+        assert session.scalars(select(ArticleRow.title)).all() == [title]
+    engine.dispose()
 
 
 @pytest.fixture
