@@ -286,7 +286,7 @@ def json_feed_types(lab: Lab) -> Outcome:
 
 
 def killed_after_feed_saved(lab: Lab) -> Outcome:
-    with OutletWorld() as world, slow_world(world, 0.05):
+    with OutletWorld() as world, world.slowed(0.05):
         config = world.write_config(lab.directory / "config")
         crawl = start_crawl(lab, config)
         caught = wait_for(lambda: bool(lab.query(SAVED_FEEDS)), crawl)
@@ -300,7 +300,7 @@ def killed_after_feed_saved(lab: Lab) -> Outcome:
 def write_lock_held(lab: Lab) -> Outcome:
     with OutletWorld() as world:
         config = world.write_config(lab.directory / "config")
-        with slow_world(world, 0.5):
+        with world.slowed(0.5):
             crawl = start_crawl(lab, config, "--processes", "1", url=lab.url("?timeout=1"))
             wait_for(lambda: bool(lab.query("SELECT count(*) FROM runs")[0][0]), crawl)
             holder = sqlite3.connect(lab.database, isolation_level=None, timeout=30)
@@ -341,18 +341,6 @@ FRESH = (
     "Shelling was reported near Graivoron, and residents of two villages were evacuated again.",
     "The Freedom of Russia Legion said on Telegram that its fighters had reached a checkpoint.",
 )
-
-
-@contextmanager
-def slow_world(world: OutletWorld, seconds: float) -> Iterator[None]:
-    sites = [world.site(outlet.id) for outlet in world.outlets]
-    for site in sites:
-        site.latency = seconds
-    try:
-        yield
-    finally:
-        for site in sites:
-            site.latency = 0.0
 
 
 def start_crawl(lab: Lab, config: Path, *extra: str, url: str = "") -> subprocess.Popen[str]:

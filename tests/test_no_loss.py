@@ -67,19 +67,6 @@ def wait_for(condition: Any, process: subprocess.Popen[Any], interval: float = 0
     raise AssertionError("the crawl neither got there nor ended")
 
 
-@contextmanager
-def slow_world(world: Any, seconds: float) -> Iterator[None]:
-    """Every outlet answers after ``seconds``: a crawl stays busy long enough to be caught."""
-    sites = [world.site(outlet.id) for outlet in world.outlets]
-    for site in sites:
-        site.latency = seconds
-    try:
-        yield
-    finally:
-        for site in sites:
-            site.latency = 0.0
-
-
 def start_crawl(config: Path, url: str, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "mediamon", *crawl_args(config, url, *extra)],
@@ -97,7 +84,7 @@ def test_killed_right_after_a_feed_is_saved_as_read_loses_nothing(
     database = tmp_path / "m.sqlite"
     url = f"sqlite:///{database}"
     open_database(url).dispose()
-    with slow_world(world, 0.05):
+    with world.slowed(0.05):
         crawl = start_crawl(world_config, url)
         caught = wait_for(lambda: bool(read_feeds(database)), crawl)
         crawl.kill()
@@ -120,7 +107,7 @@ def test_a_write_lock_held_past_the_busy_timeout_fails_the_articles_then_they_ar
     database = tmp_path / "m.sqlite"
     url = f"sqlite:///{database}?timeout=1"
     open_database(url).dispose()
-    with slow_world(world, 0.5):
+    with world.slowed(0.5):
         crawl = start_crawl(world_config, url, "--processes", "1")
         assert wait_for(lambda: run_started(database), crawl, interval=0.002)
         holder = sqlite3.connect(database, isolation_level=None, timeout=30)

@@ -10,7 +10,8 @@ every outlet is a distinct host to the crawler's domain guard::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from ipaddress import IPv4Address
 from pathlib import Path
@@ -120,6 +121,19 @@ class OutletWorld:
 
     def clear_requests(self) -> None:
         self._log.clear()
+
+    @contextlib.contextmanager
+    def slowed(self, seconds: float) -> Iterator[None]:
+        """Every outlet answers after at least ``seconds`` inside the block (a crawl stays busy
+        long enough for a test to catch it in the act)."""
+        sites = [self.site(outlet.id) for outlet in self.outlets]
+        for site in sites:
+            site.latency = seconds
+        try:
+            yield
+        finally:
+            for site in sites:
+                site.latency = 0.0
 
     def site(self, outlet_id: str) -> Site:
         """The routing table of one outlet, for tests that add endpoints of their own."""
