@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from mediamon.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
-from mediamon.context import Context, get_context
+from mediamon.context import Context, DatabaseUnavailable, get_context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,10 +53,11 @@ def config_options(command: F) -> F:
 
 
 def load_context(config_dir: str | None, database_url: str | None) -> Context:
-    """The context, or a clean exit listing every config problem."""
+    """The context, or a clean exit listing every config problem or saying why the database
+    cannot be opened."""
     try:
         return get_context(config_dir, database_url)
-    except ConfigError as exc:
+    except (ConfigError, DatabaseUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
