@@ -22,9 +22,10 @@ from scrapy.utils.reactor import install_reactor
 
 from mediamon.config import Outlet
 from mediamon.context import CONFIG_SETTING, DATABASE_SETTING, Context
+from mediamon.runnames import CRAWL_SPIDERS
 from pipelines.unwritable import CLOSE_REASON as UNWRITABLE_CLOSE_REASON
 
-SPIDERS = ("feeds", "sitemaps", "sections")
+SPIDERS = CRAWL_SPIDERS
 # When the whole crawl must end (epoch seconds): each spider, started in turn, gets what is left
 # as its CLOSESPIDER_TIMEOUT.
 DEADLINE_SETTING = "MEDIAMON_CRAWL_DEADLINE"

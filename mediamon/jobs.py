@@ -25,12 +25,12 @@ from sqlalchemy import Engine
 from mediamon.config import DATABASE_URL_ENV, Config, load_config
 from mediamon.config_models import SchedulerSettings
 from mediamon.db import open_database, utcnow
+from mediamon.runnames import CRAWL_SPIDERS, crawl_run_name
 from mediamon.runs import last_run_id, settle_child_runs
 from mediamon.supervise import ChildResult, Limits, run_supervised
 
 logger = logging.getLogger(__name__)
 
-CRAWL_SPIDERS = ("feeds",)  # mediamon.crawl.SPIDERS, without importing Scrapy into the scheduler
 DIGEST_JOB = "digest"  # pipelines.digest_query.DIGEST_JOB
 DIGEST_EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "json": "json", "atom": "xml"}
 
@@ -97,7 +97,7 @@ def crawl_command(
 
 def crawl_run_names(outlet_ids: Sequence[str]) -> list[str]:
     """The job names a crawl of these outlets records its runs under (see scrapers.extensions)."""
-    return [f"crawl:{spider}:{','.join(outlet_ids)}" for spider in CRAWL_SPIDERS]
+    return [crawl_run_name(spider, outlet_ids) for spider in CRAWL_SPIDERS]
 
 
 def crawl_limits(settings: SchedulerSettings) -> Limits:

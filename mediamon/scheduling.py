@@ -38,13 +38,13 @@ from mediamon.cron import cron_trigger
 from mediamon.db import utcnow
 from mediamon.jobs import DIGEST_JOB, activate, crawl_job, digest_job, engine_for
 from mediamon.reload import ConfigWatcher
+from mediamon.runnames import CRAWL_JOB_PREFIX
 from mediamon.runs import settle_killed_runs
 from mediamon.supervise import CHILDREN
 
 logger = logging.getLogger(__name__)
 
 JOBSTORE_TABLE = "apscheduler_jobs"
-CRAWL_JOB_PREFIX = "crawl:"
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def run_sharded(
     SIGINT and SIGTERM are passed on to the processes, which stop as a crawl of one process
     does. Raises :class:`CrawlFailed` once all have ended if any failed.
     """
-    runs = ShardRuns(context.engine, ",".join(plan.outlets) or "all")
+    runs = ShardRuns(context.engine, plan.outlets)
     spawn = multiprocessing.get_context("spawn")
     shards: list[Shard] = []
     try:
@@ -336,18 +336,19 @@ class ShardRuns:
     crawl processes, which cannot store either, say so in their stats.
     """
 
-    def __init__(self, engine: Engine, outlets: str) -> None:
+    def __init__(self, engine: Engine, outlets: Sequence[str]) -> None:
         self.engine = engine
         self.outlets = outlets
         self.ids: dict[str, int] = {}
         self.unwritable: str | None = None
 
     def opened(self, spider: str) -> None:
+        from mediamon.runnames import crawl_run_name
         from mediamon.runs import start_run
 
         if spider not in self.ids and self.unwritable is None:
             with self._writing():
-                self.ids[spider] = start_run(self.engine, f"crawl:{spider}:{self.outlets}")
+                self.ids[spider] = start_run(self.engine, crawl_run_name(spider, self.outlets))
 
     def finish(self, spider: str, stats: dict[str, Any], failures: list[str]) -> None:
         from mediamon.runs import finish_run

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.db import Feed, Run, utcnow
+from mediamon.runnames import CRAWL_JOB_PREFIX
 from pipelines.digest_model import HealthNote, OutletRef
 
-CRAWL_JOB_PREFIX = "crawl:"
 WARN_AFTER_FAILURES = 3
 
 

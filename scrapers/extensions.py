@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from mediamon.context import context_from_settings
 from mediamon.db_errors import unwritable_reason
+from mediamon.runnames import crawl_run_name
 from mediamon.runs import finish_run, start_run
 from pipelines.unwritable import stop_crawl
 
@@ -45,9 +46,9 @@ class RunRecorder:
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
-        outlets = ",".join(getattr(spider, "outlet_filter", [])) or "all"
+        outlets = getattr(spider, "outlet_filter", [])
         try:
-            self.run_id = start_run(self.engine, f"crawl:{spider.name}:{outlets}")
+            self.run_id = start_run(self.engine, crawl_run_name(spider.name, outlets))
         except Exception as exc:
             self._unwritable(exc)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mediamon.db import Run
 from mediamon.jobs import crawl_command
+from mediamon.runnames import CRAWL_SPIDERS, crawl_run_name
 from mediamon.settings_models import SchedulerSettings
 from tests.scheduler_helpers import (
     fake_crawl_settings,
@@ -164,3 +165,19 @@ def test_a_scheduled_crawl_stops_itself_a_grace_period_before_it_would_be_killed
     command = crawl_command(settings, Path("config"), ["meduza-en"])
     assert command[command.index("--time-limit") + 1] == "570"
     assert command[-2:] == ["--outlet", "meduza-en"]
+
+
+def test_a_crawl_killed_after_each_spider_started_leaves_no_run_running(tmp_path: Path) -> None:
+    # once a minute: the run is settled by the scheduler, not by the start of the next run
+    second = (datetime.now(UTC) + timedelta(seconds=3)).second
+    outlets = fake_outlets({"spiders": f"{second} * * * * *"})
+    settings = fake_crawl_settings(crawl_time_limit=2, stop_grace=1)
+    config = write_config(tmp_path / "config", outlets, settings)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    with scheduler_process(config, url, tmp_path / "run.log") as scheduler:
+        wait_until(lambda: len(_finished(url, "spiders")) >= 1, 20, "a hung crawl was stopped")
+        assert scheduler.stop() == 0
+    for spider in CRAWL_SPIDERS:
+        runs = runs_of(url, crawl_run_name(spider, ["spiders"]))
+        assert runs, f"the fake crawl recorded no {spider} run"
+        assert "running" not in {run.outcome for run in runs}, (spider, runs)

@@ -1,6 +1,7 @@
 """A stand-in for `mediamon crawl` in the scheduler tests, run by the real scheduler code path
 through ``scheduler.crawl_command``. It records its run as the real crawl does, then behaves as
-its (first) outlet id says: ok, slow, crash, hang, hog, graceful, stubborn."""
+its (first) outlet id says: ok, slow, crash, hang, hog, graceful, stubborn, or spiders (records
+a run for each spider of a crawl, then hangs)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from types import FrameType
 
 from mediamon.db import open_database
+from mediamon.runnames import CRAWL_SPIDERS, crawl_run_name
 from mediamon.runs import finish_run, start_run
 
 
@@ -22,8 +24,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float)
     outlets = parser.parse_args().outlet
     engine = open_database(os.environ["MEDIAMON_DATABASE_URL"])
-    run_id = start_run(engine, f"crawl:feeds:{','.join(outlets)}")
-    behave(outlets[0].split("-")[0], lambda outcome: finish_run(engine, run_id, outcome, {}, []))
+    kind = outlets[0].split("-")[0]
+    # "spiders": every spider of a crawl has started (and records its run) when it hangs
+    spiders = CRAWL_SPIDERS if kind == "spiders" else CRAWL_SPIDERS[:1]
+    run_ids = [start_run(engine, crawl_run_name(spider, outlets)) for spider in spiders]
+    behave(kind, lambda outcome: finish_run(engine, run_ids[0], outcome, {}, []))
 
 
 def behave(kind: str, finish: object) -> None:
@@ -32,7 +37,7 @@ def behave(kind: str, finish: object) -> None:
         time.sleep(1.5)
     elif kind == "crash":
         raise RuntimeError("the fake crawl crashed on purpose")
-    elif kind == "hang":
+    elif kind in ("hang", "spiders"):
         time.sleep(3600)
     elif kind == "hog":
         print(len(bytearray(8 * 1024**3)))
