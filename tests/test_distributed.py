@@ -16,12 +16,23 @@ from typing import Any
 
 import pytest
 import yaml
+from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediamon.db import ArticleRow, Feed, open_database
-from mediamon.distributed import RedisUnavailable, check_redis, clear_namespace, namespace_keys
+from mediamon.distributed import (
+    RedisUnavailable,
+    check_redis,
+    clear_namespace,
+    namespace_keys,
+    start_urls_key,
+)
+from pipelines.store import store_article
+from scrapers.handoff import ArticleHandoff
+from scrapers.spiders.articles import stored_handoffs
 from tests.support import PROJECT_CONFIG, REPO, run_mediamon
+from tests.test_store import article
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WORKERS = 2
@@ -154,3 +165,42 @@ def test_an_unreachable_redis_is_a_clear_error(
     assert result.returncode != 0
     assert f"cannot reach Redis at {url}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def handoff(url: str, outlet_id: str) -> ArticleHandoff:
+    return ArticleHandoff(url, outlet_id, source_url=None, title=None, published=None)
+
+
+def test_a_handoff_is_stored_when_its_own_outlet_stored_it(tmp_path: Path) -> None:
+    """Each outlet's handoffs are looked up as its own: its row's canonical URL counts, another
+    outlet's declared canonical URL does not."""
+    engine = open_database(f"sqlite:///{tmp_path}/m.sqlite")
+    en, ru = "https://meduza.io/en/a/1", "https://meduza.io/ru/b/2"
+    store_article(engine, article(f"{en}/print", outlet_id="meduza-en", canonical_url=en))
+    store_article(engine, article(ru, outlet_id="meduza-ru", canonical_url="https://meduza.io/x"))
+    asked = [
+        handoff(en, "meduza-en"),
+        handoff("https://meduza.io/x", "meduza-en"),  # only meduza-ru's claim
+        handoff(ru, "meduza-en"),  # fetched by meduza-ru: not fetched again
+        handoff("https://meduza.io/en/a/3", "meduza-en"),
+    ]
+    assert stored_handoffs(engine, asked) == {asked[0], asked[2]}
+    engine.dispose()
+
+
+def test_a_worker_skips_an_article_its_outlet_stored_under_another_address(
+    world: Any, tmp_path: Path, redis_namespace: str
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/m.sqlite"
+    config = distributed_config(world, tmp_path / "config", database_url, redis_namespace)
+    engine = open_database(database_url)
+    outlet = world.outlets[0]
+    stored, new = (a.url for a in outlet.latest(2))
+    store_article(engine, article(f"{stored}?print=1", outlet_id=outlet.id, canonical_url=stored))
+    queue = Redis.from_url(REDIS_URL)
+    for url in (stored, new):
+        queue.rpush(start_urls_key(redis_namespace), handoff(url, outlet.id).to_json())
+    world.clear_requests()
+    output = finish(start_worker(config, "--idle-exit", "1"))
+    assert "worker: 1 new articles stored, 1 already stored" in output
+    assert {r.url for r in world.requests} & {stored, new} == {new}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.spiders import RedisMixin
+from sqlalchemy import Engine
 
 from mediamon.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
 from pipelines.store import stored_urls
@@ -22,6 +24,19 @@ from scrapers.handoff import ArticleHandoff
 from scrapers.spiders.collect import ArticleCollectingSpider
 
 logger = logging.getLogger(__name__)
+
+
+def stored_handoffs(engine: Engine, handoffs: Sequence[ArticleHandoff]) -> set[ArticleHandoff]:
+    """Those of ``handoffs`` already stored, each looked up as an article of its own outlet."""
+    urls_of: dict[str, list[str]] = defaultdict(list)
+    for handoff in handoffs:
+        urls_of[handoff.outlet_id].append(handoff.url)
+    known = {
+        (outlet_id, url)
+        for outlet_id, urls in urls_of.items()
+        for url in stored_urls(engine, urls, outlet_id)
+    }
+    return {handoff for handoff in handoffs if (handoff.outlet_id, handoff.url) in known}
 
 
 class ArticleSpider(RedisMixin, ArticleCollectingSpider):
@@ -46,9 +61,9 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
     def next_requests(self) -> Iterator[Request]:
         batch = self.fetch_data(self.redis_key, self.redis_batch_size)
         handoffs = [ArticleHandoff.from_json(data) for data in batch]
-        known = stored_urls(self.context.engine, [handoff.url for handoff in handoffs])
+        known = stored_handoffs(self.context.engine, handoffs)
         for handoff in handoffs:
-            if handoff.url in known:
+            if handoff in known:
                 self.crawler.stats.inc_value("mediamon/articles/already_stored")
             elif request := self.article_request(handoff):
                 yield request
