@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -204,3 +205,27 @@ def test_a_worker_skips_an_article_its_outlet_stored_under_another_address(
     output = finish(start_worker(config, "--idle-exit", "1"))
     assert "worker: 1 new articles stored, 1 already stored" in output
     assert {r.url for r in world.requests} & {stored, new} == {new}
+
+
+def test_a_worker_whose_database_stays_locked_exits_1_with_one_line(
+    world: Any, tmp_path: Path, redis_namespace: str
+) -> None:
+    database = tmp_path / "locked.sqlite"
+    database_url = f"sqlite:///{database}?timeout=1"
+    config = distributed_config(world, tmp_path / "config", database_url, redis_namespace)
+    open_database(database_url).dispose()
+    queue = Redis.from_url(REDIS_URL)
+    for url in (a.url for a in world.outlets[0].latest(2)):
+        queue.rpush(start_urls_key(redis_namespace), handoff(url, world.outlets[0].id).to_json())
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, past the 1 s busy timeout
+    try:
+        stdout, stderr = start_worker(config, "--idle-exit", "5").communicate(timeout=240)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "Traceback" not in stderr, stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, stdout + stderr
+    assert errors[0].startswith("Error: the crawl stopped early: cannot write to the database: ")
+    assert "database is locked" in errors[0] and "(finished: db_unwritable)" in stdout

@@ -7,10 +7,16 @@ from typing import Any
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import (
+    config_options,
+    storage_problem,
+    time_limit_option,
+    unfinished_crawl,
+)
 from mediamon.context import Context
 
 BACKFILL_SPIDERS = ("sitemaps", "sections")
+AGAIN = "run the backfill again"
 
 
 @click.command()
@@ -19,6 +25,7 @@ BACKFILL_SPIDERS = ("sitemaps", "sections")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet id (repeatable).")
 @click.option("--topic", help="Take the window from this topic's since/until in topics.yaml.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after storing this many articles.")
+@time_limit_option
 @config_options
 def backfill(
     ctx: Context,
@@ -27,6 +34,7 @@ def backfill(
     outlets: tuple[str, ...],
     topic: str | None,
     limit: int | None,
+    time_limit: float | None,
 ) -> None:
     """Fetch every article of a past window that the outlets' sitemaps and archives list.
 
@@ -51,14 +59,16 @@ def backfill(
     arguments = {"since": first.isoformat(), "until": last.isoformat()}
     processes = 1 if limit else None
     try:
-        results = run_crawl(ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments, processes)
+        results = run_crawl(
+            ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments, processes, time_limit
+        )
     except CrawlFailed as failed:
         echo_progress(failed.results)
-        raise click.ClickException(
-            f"{failed}. What the other crawl processes stored is kept; run the backfill again "
-            "to fetch the rest."
-        ) from failed
+        raise click.ClickException(unfinished_crawl(failed, AGAIN)) from failed
     echo_progress(results)
+    problem = storage_problem(results, AGAIN)
+    if problem is not None:
+        raise click.ClickException(problem)
 
 
 def echo_progress(results: dict[str, dict[str, Any]]) -> None:

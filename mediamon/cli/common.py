@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mediamon.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
 from mediamon.context import Context, DatabaseUnavailable, get_context
+
+if TYPE_CHECKING:
+    from mediamon.crawl import CrawlFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,3 +95,38 @@ log_level_option = click.option(
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     help="Scrapy log level.",
 )
+
+
+time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds the whole crawl may take; when they are up it stops (requests in flight are "
+    "finished), says so and exits 1. [default: settings.yaml crawling.time_limit_seconds]",
+)
+
+
+def unfinished_crawl(failed: CrawlFailed, again: str) -> str:
+    """What to say of a crawl that ended before its end: its time limit was reached, or crawl
+    processes failed. ``again`` says what fetches the rest ("crawl again")."""
+    from mediamon.crawl import CrawlTimeLimit
+
+    if isinstance(failed, CrawlTimeLimit):
+        return f"{failed}; {again} to fetch the rest"
+    return f"{failed}. What the other crawl processes stored is kept; {again} to fetch the rest."
+
+
+def storage_problem(results: dict[str, dict[str, Any]], again: str) -> str | None:
+    """Why a crawl failed to store articles, if it did: the database refused writes (the crawl
+    stopped early), or articles failed to be stored. ``again`` says what fetches them."""
+    from pipelines.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT
+
+    failed = sum(int(stats.get(STORE_FAILED_STAT, 0)) for stats in results.values())
+    reason = next((s[UNWRITABLE_STAT] for s in results.values() if s.get(UNWRITABLE_STAT)), None)
+    if reason is not None:
+        return (
+            f"the crawl stopped early: cannot write to the database: {reason}; {failed} "
+            f"articles were not stored ({again} once the database can be written)"
+        )
+    if failed:
+        return f"{failed} articles could not be stored; {again} to fetch them"
+    return None

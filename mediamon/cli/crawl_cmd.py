@@ -11,6 +11,9 @@ from mediamon.cli.common import (
     log_level_option,
     reachable_redis,
     redis_url_option,
+    storage_problem,
+    time_limit_option,
+    unfinished_crawl,
 )
 from mediamon.context import Context
 from mediamon.crawl import SPIDERS
@@ -45,12 +48,7 @@ from mediamon.distributed import HANDED_OFF_STAT
     "one of them only); 1 crawls in this process. [default: settings.yaml "
     "crawling.crawl_processes, else one per CPU core, at most one per outlet]",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds the whole crawl may take; when they are up it stops (requests in flight are "
-    "finished), says so and exits 1. [default: settings.yaml crawling.time_limit_seconds]",
-)
+@time_limit_option
 @redis_url_option
 @log_level_option
 @config_options
@@ -72,7 +70,7 @@ def crawl(
     (with --due-only, as often as the shortest poll interval), or use `mediamon run`. The
     outlets are shared out among crawl processes, one per CPU core unless --processes says.
     """
-    from mediamon.crawl import CrawlFailed, CrawlTimeLimit, run_crawl
+    from mediamon.crawl import CrawlFailed, run_crawl
 
     for outlet_id in outlets:
         try:
@@ -93,38 +91,15 @@ def crawl(
         results = run_crawl(
             ctx, spiders or SPIDERS, outlets, log_level, extra, arguments, processes, time_limit
         )
-    except CrawlTimeLimit as stopped:
-        echo_results(stopped.results, distributed)
-        raise click.ClickException(f"{stopped}; crawl again to fetch the rest") from stopped
     except CrawlFailed as failed:
         echo_results(failed.results, distributed)
-        raise click.ClickException(
-            f"{failed}. What the other crawl processes stored is kept; crawl again to fetch "
-            "the rest."
-        ) from failed
+        raise click.ClickException(unfinished_crawl(failed, "crawl again")) from failed
     echo_results(results, distributed)
-    problem = storage_problem(results)
+    problem = storage_problem(results, "crawl again")
     if problem is not None:
         raise click.ClickException(problem)
     if any(stats.get("finish_reason") == "shutdown" for stats in results.values()):
         raise click.ClickException("the crawl was stopped before its end; crawl again to finish")
-
-
-def storage_problem(results: dict[str, dict[str, Any]]) -> str | None:
-    """Why the crawl failed to store articles, if it did: the database refused writes (the
-    crawl stopped early), or articles failed to be stored."""
-    from pipelines.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT
-
-    failed = sum(int(stats.get(STORE_FAILED_STAT, 0)) for stats in results.values())
-    reason = next((s[UNWRITABLE_STAT] for s in results.values() if s.get(UNWRITABLE_STAT)), None)
-    if reason is not None:
-        return (
-            f"the crawl stopped early: cannot write to the database: {reason}; {failed} "
-            "articles were not stored (crawl again once the database can be written)"
-        )
-    if failed:
-        return f"{failed} articles could not be stored; the next crawl fetches them again"
-    return None
 
 
 def echo_results(results: dict[str, dict[str, Any]], distributed: bool) -> None:

@@ -9,6 +9,7 @@ from mediamon.cli.common import (
     log_level_option,
     reachable_redis,
     redis_url_option,
+    storage_problem,
 )
 from mediamon.context import Context
 
@@ -46,3 +47,7 @@ def worker(ctx: Context, idle_exit: float | None, redis_url: str | None, log_lev
         f"worker: {stored} new articles stored, {skipped} already stored "
         f"(finished: {stats.get('finish_reason', 'unknown')})"
     )
+    # The feeder saves no feed validators for what it queues: its next poll queues them again.
+    problem = storage_problem({"articles": stats}, "run `mediamon crawl --distributed` again")
+    if problem is not None:
+        raise click.ClickException(problem)
