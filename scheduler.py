@@ -2,7 +2,7 @@
 
     python scheduler.py --config config        # the same as `mediamon run --config config`
 
-The scheduler lives in mediamon.scheduling; this file is the entry point the project's layout
+The scheduler lives in mediamon.ops.scheduler; this file is the entry point the project's layout
 promises. Stop it with SIGTERM or Ctrl-C; reload its configuration with SIGHUP.
 """
 
@@ -13,7 +13,7 @@ import sys
 
 def run(config_dir: str | None = None, database_url: str | None = None) -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT."""
-    from mediamon.scheduling import run_scheduler
+    from mediamon.ops.scheduler import run_scheduler
 
     run_scheduler(config_dir, database_url)
 

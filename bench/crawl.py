@@ -164,7 +164,7 @@ def compare_workers(world: OutletWorld, workdir: Path, latency: float) -> dict[s
 
 
 def workers_pps(world: OutletWorld, workdir: Path, workers: int) -> float:
-    from mediamon.distributed import clear_namespace
+    from mediamon.crawl.distributed import clear_namespace
 
     database = workdir / "mediamon.sqlite"
     config = world.write_config(

@@ -27,8 +27,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from mediamon.db import upgrade
-from pipelines.near_duplicates import (
+from mediamon.core.db import upgrade
+from mediamon.store.near_duplicates import (
     TextSignature,
     find_copies,
     index_signature,

@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from mediamon.config import Config, load_config
-from mediamon.db import compress_html, open_database
-from pipelines.digest import build_digest, day_window
-from pipelines.digest_render import render_html, render_markdown
+from mediamon.core.config import Config, load_config
+from mediamon.core.db import compress_html, open_database
+from mediamon.digest.build import build_digest, day_window
+from mediamon.digest.render import render_html, render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 DIGEST_DAY = date(2023, 5, 22)

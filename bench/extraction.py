@@ -21,7 +21,7 @@ from pathlib import Path
 
 import trafilatura
 
-from pipelines.extract import extract
+from mediamon.extract.extractor import extract
 
 WORD = re.compile(r"\w+")
 WHITESPACE = re.compile(r"\s+")

@@ -54,7 +54,10 @@ def run_poll(world: OutletWorld, config: Path, database_url: str) -> Poll:
 
 def startup_seconds() -> float:
     """What a crawl process costs before its first request: imports, config and database."""
-    code = "import mediamon.crawl, scrapers.spiders.feeds, pipelines.extract, pipelines.store"
+    code = (
+        "import mediamon.crawl.run, scrapers.spiders.feeds, mediamon.extract.extractor, "
+        "pipelines.store"
+    )
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
     return time.perf_counter() - started

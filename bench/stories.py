@@ -3,8 +3,8 @@
 Usage: ``python bench/stories.py [--baseline REV] [--outlets 20] [--articles 100] [--default]``
 builds (once, then reuses) a SQLite file of a generated outlet world's articles (``--default``:
 the built-in multilingual world, whose articles share names and so join and merge stories) as a
-crawl stores them: pages fetched over loopback, extracted with ``pipelines.extract`` and stored
-with ``store_article``; ``--corpus FILE`` takes any such file instead.
+crawl stores them: pages fetched over loopback, extracted with ``mediamon.extract.extractor`` and
+stored with ``store_article``; ``--corpus FILE`` takes any such file instead.
 
 Each measurement runs in its own process, on fresh copies of that file: ``StoriesPipeline`` takes
 every article in the order it was stored, handed over as the store stage of a crawl lets them go
@@ -42,7 +42,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import (
+from mediamon.core.db import (
     ArticleRow,
     EntityKeyFrequency,
     Story,
@@ -59,9 +59,9 @@ STORE_BATCH = 64  # pipelines.store.BATCH_SIZE
 
 def build_corpus(path: Path, world: OutletWorld) -> None:
     """Store the (running) world's articles, earliest published first, as a crawl would."""
-    from pipelines.extract import extract
+    from mediamon.core.article import Article
+    from mediamon.extract.extractor import extract
     from pipelines.store import store_article
-    from scrapers.items import Article
 
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
@@ -156,7 +156,7 @@ def _one_by_one(pipeline: Any, items: list[Any]) -> None:
 
 def _items(engine: Any) -> list[Any]:
     """The stored articles as the store stage hands them on, in the order they were stored."""
-    from scrapers.items import Article
+    from mediamon.core.article import Article
 
     columns = [getattr(ArticleRow, name) for name in ITEM_COLUMNS]
     with Session(engine) as session:

@@ -20,16 +20,16 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from mediamon.config_models import Outlet
-from mediamon.context import context_from_settings
-from mediamon.db_errors import unwritable_reason
-from pipelines.canonical import trusted_canonical
-from pipelines.extract import ExtractedArticle, remove_template_lines
-from pipelines.extract_pool import ExtractionCrashed, ExtractionJob, ExtractionPool
-from pipelines.learned import TemplateLines
-from pipelines.textclean import clean_title
-from pipelines.unwritable import not_stored, stop_crawl
-from scrapers.items import Article
+from mediamon.core.article import Article
+from mediamon.core.config_models import Outlet
+from mediamon.core.context import context_from_settings
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.textclean import clean_title
+from mediamon.extract.canonical import trusted_canonical
+from mediamon.extract.extractor import ExtractedArticle, remove_template_lines
+from mediamon.extract.learned import TemplateLines
+from mediamon.extract.pool import ExtractionCrashed, ExtractionJob, ExtractionPool
+from mediamon.store.unwritable import not_stored, stop_crawl
 
 logger = logging.getLogger(__name__)
 PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"

@@ -1,12 +1,12 @@
 """The store pipeline: deduplicates and writes articles in batches, one transaction each.
 
-What storing one batch does is ``pipelines.saving``'s: one article per canonical URL, matched
+What storing one batch does is ``mediamon.store.saving``'s: one article per canonical URL, matched
 within its own outlet only, a changed text kept as a version, copies found and marked.
 
 Batching is what makes storing cheap: a crawl hands over articles one by one, and each waits at
 most ``BATCH_SECONDS`` (or until ``BATCH_SIZE`` are waiting) for the batch to be written. An
 article that could not be stored leaves the pipeline as :class:`ArticleNotStored`; a database
-that refuses writes stops the crawl (see ``pipelines.unwritable``).
+that refuses writes stops the crawl (see ``mediamon.store.unwritable``).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
-from mediamon.context import context_from_settings
-from mediamon.db_errors import unwritable_reason
-from pipelines.addresses import stored_urls
-from pipelines.saving import Saved, save_articles, store_article
-from pipelines.unwritable import ArticleNotStored, not_stored, stop_crawl
-from scrapers.items import Article
+from mediamon.core.article import Article
+from mediamon.core.context import context_from_settings
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.store.addresses import stored_urls
+from mediamon.store.saving import Saved, save_articles, store_article
+from mediamon.store.unwritable import ArticleNotStored, not_stored, stop_crawl
 
 __all__ = ["Saved", "StorePipeline", "save_articles", "store_article", "stored_urls"]
 

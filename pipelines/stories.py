@@ -1,9 +1,9 @@
 """Stories: articles about one development, grouped across outlets and languages as they arrive.
 
 Each article is reduced to the keys of the names and numbers it mentions (see
-``pipelines.entity_keys``; they are the same in English, Russian and Ukrainian). A new article
-joins the story that explains most of its keys, weighted by rarity (a village or a casualty count
-says more than "Ukraine"), provided they share at least ``MIN_SHARED_KEYS`` keys and the story
+``mediamon.stories.entity_keys``; they are the same in English, Russian and Ukrainian). A new
+article joins the story that explains most of its keys, weighted by rarity (a village or a casualty
+count says more than "Ukraine"), provided they share at least ``MIN_SHARED_KEYS`` keys and the story
 is close in time: the further the article is from the story's time span, the more it must
 share, and beyond ``WINDOW`` it cannot join at all. Otherwise it starts a story of its own.
 A copy (``duplicate_of``) always joins its original's story.
@@ -30,9 +30,10 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
-from mediamon.context import context_from_settings
-from pipelines.entity_keys import entity_keys
-from pipelines.story_store import (
+from mediamon.core.article import Article
+from mediamon.core.context import context_from_settings
+from mediamon.stories.entity_keys import entity_keys
+from mediamon.stories.storage import (
     ARTICLES,
     MEMBERS,
     STORIES,
@@ -47,7 +48,6 @@ from pipelines.story_store import (
     start_story,
     story_state,
 )
-from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=72)

@@ -15,12 +15,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from mediamon.config_models import TopicModel
-from mediamon.context import context_from_settings
-from pipelines.query import Query, parse_query
-from pipelines.stemming import normalize_language
-from pipelines.text_analysis import analyze_article
-from scrapers.items import Article
+from mediamon.core.article import Article
+from mediamon.core.config_models import TopicModel
+from mediamon.core.context import context_from_settings
+from mediamon.query.parser import Query, parse_query
+from mediamon.query.stemming import normalize_language
+from mediamon.query.text_analysis import analyze_article
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class TopicTagger:
     def _local_day(self, moment: datetime | None) -> date | None:
         if moment is None:
             return None
-        # Naive times in the pipeline are UTC (see scrapers.items.Article).
+        # Naive times in the pipeline are UTC (see mediamon.core.article.Article).
         aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         return aware.astimezone(self.zone).date()
 

@@ -9,11 +9,11 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
-from mediamon.context import context_from_settings
-from mediamon.db_errors import unwritable_reason
-from mediamon.runnames import crawl_run_name
-from mediamon.runs import finish_run, start_run
-from pipelines.unwritable import stop_crawl
+from mediamon.core.context import context_from_settings
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.names import crawl_run_name
+from mediamon.core.runs import finish_run, start_run
+from mediamon.store.unwritable import stop_crawl
 
 KEPT_STATS = ("mediamon/", "item_scraped_count", "item_dropped_count", "downloader/response_status")
 

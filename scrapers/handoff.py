@@ -1,7 +1,7 @@
 """The feeder's side of distributed crawling: article requests go to Redis, not to the downloader.
 
-Enabled by `mediamon crawl --distributed` (see mediamon.distributed). The listing spiders run as
-usual; each article request they yield is written as JSON onto the workers' start list instead.
+Enabled by `mediamon crawl --distributed` (see mediamon.crawl.distributed). The listing spiders run
+as usual; each article request they yield is written as JSON onto the workers' start list instead.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from mediamon.distributed import CONNECT_TIMEOUT_SECONDS, HANDED_OFF_STAT, HANDOFF_KEY_SETTING
+from mediamon.crawl.distributed import CONNECT_TIMEOUT_SECONDS, HANDED_OFF_STAT, HANDOFF_KEY_SETTING
 from scrapers.spiders.base import OUTLET_META
 from scrapers.spiders.entries import FeedEntry
 

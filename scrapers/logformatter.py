@@ -2,7 +2,7 @@
 
 Scrapy's own formatter logs the whole item (raw HTML included) when it is scraped, dropped or
 fails. Here an article is its outlet and URL. An article not stored is reported by its spider
-(:class:`~pipelines.unwritable.ArticleNotStored`), and an error of a database that refuses
+(:class:`~mediamon.store.unwritable.ArticleNotStored`), and an error of a database that refuses
 writes by the one line that stops the crawl, so neither is logged again here.
 """
 
@@ -16,9 +16,9 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
-from mediamon.db_errors import unwritable_reason
-from pipelines.unwritable import ArticleNotStored
-from scrapers.items import Article
+from mediamon.core.article import Article
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.store.unwritable import ArticleNotStored
 
 
 def described(item: Any) -> str:

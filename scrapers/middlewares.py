@@ -11,8 +11,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 
-from mediamon.context import context_from_settings
-from mediamon.feedstate import load_validators
+from mediamon.core.context import context_from_settings
+from mediamon.crawl.feedstate import load_validators
 
 logger = logging.getLogger(__name__)
 

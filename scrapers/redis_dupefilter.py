@@ -18,7 +18,7 @@ from scrapy import Request
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from mediamon.distributed import DUPEFILTER_WINDOW_SETTING
+from mediamon.crawl.distributed import DUPEFILTER_WINDOW_SETTING
 
 DEFAULT_WINDOW_HOURS = 6.0
 

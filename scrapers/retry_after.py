@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from mediamon.context import context_from_settings
+from mediamon.core.context import context_from_settings
 from scrapers.hostile import record_hostile
 
 THROTTLING_STATUSES = (429, 503)

@@ -16,7 +16,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from mediamon.context import context_from_settings
+from mediamon.core.context import context_from_settings
 from scrapers.hostile import RefusedRequest
 from scrapers.middlewares import CONFIGURED_META
 from scrapers.resolver import RefusedAddress, install_checking_resolver

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from urllib.parse import urlsplit
 
-from mediamon.config import Config, Outlet
+from mediamon.core.config import Config, Outlet
 
 Address = IPv4Address | IPv6Address
 ALLOWED_SCHEMES = frozenset({"http", "https"})

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from mediamon.core.article import Article
 from pipelines.store import StorePipeline
 from pipelines.stories import StoriesPipeline
 from pipelines.topics import TopicsPipeline
-from scrapers.items import Article
 
 MAY_22 = datetime(2023, 5, 22, 9, 0, tzinfo=UTC)
 

@@ -46,7 +46,7 @@ def webhook() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def migrated_postgres_template() -> Iterator[str]:
     """The name of a PostgreSQL database migrated once, which test databases are copies of."""
-    from mediamon.db import open_database
+    from mediamon.core.db import open_database
     from tests.support import temporary_postgres_database
 
     with temporary_postgres_database() as url:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from pipelines.extract import ExtractedArticle
-from pipelines.extract_pool import ExtractionJob, run_job
+from mediamon.extract.extractor import ExtractedArticle
+from mediamon.extract.pool import ExtractionJob, run_job
 
 CRASH_MARKER = b"<!-- crash the extraction worker -->"
 RAISE_MARKER = b"<!-- make extraction raise -->"

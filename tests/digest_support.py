@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, insert
 
 from mediamon.cli import main
-from mediamon.db import ArticleRow, ArticleTopic, compress_html
+from mediamon.core.article import Article
+from mediamon.core.db import ArticleRow, ArticleTopic, compress_html
 from pipelines.store import store_article
-from scrapers.items import Article
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the project config's settings.timezone
 DAY = date(2023, 5, 22)

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.appeal_lexicon import ANY_STEM
-from pipelines.appeals import PROSE_CATEGORIES, classify, find_appeals
-from pipelines.extract import extract
+from mediamon.extract.appeal_lexicon import ANY_STEM
+from mediamon.extract.appeals import PROSE_CATEGORIES, classify, find_appeals
+from mediamon.extract.extractor import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 MULTILINGUAL: dict[str, Any] = yaml.safe_load(

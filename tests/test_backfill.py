@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, open_database
+from mediamon.core.db import ArticleRow, open_database
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 SINCE, UNTIL = date(2023, 5, 22), date(2023, 5, 26)

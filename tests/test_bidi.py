@@ -13,12 +13,12 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, open_database
-from pipelines.extract import extract
+from mediamon.core.article import Article
+from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.textclean import clean_names, clean_title, without_bidi_controls
+from mediamon.extract.extractor import extract
 from pipelines.extract_pipeline import ExtractPipeline
 from pipelines.store import store_article
-from pipelines.textclean import clean_names, clean_title, without_bidi_controls
-from scrapers.items import Article
 from tests.digest_support import DAY, add_article, at, run_digest_cli
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -124,7 +124,7 @@ def test_outlet_names_from_the_config_are_cleaned_too(config_dir: Path, database
 
 
 def test_the_text_filters_drop_them_from_any_other_value() -> None:
-    from pipelines.digest_render import markdown_escape, plain
+    from mediamon.digest.render import markdown_escape, plain
 
     assert plain(f"feed {CONTROLS}failed") == "feed failed"
     assert markdown_escape(f"\u202e<b>{CONTROLS}") == "\\<b\\>"

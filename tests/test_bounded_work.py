@@ -16,8 +16,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, Feed, Run, open_database
-from mediamon.url_patterns import PatternTimeout, search
+from mediamon.core.db import ArticleRow, Feed, Run, open_database
+from mediamon.core.url_patterns import PatternTimeout, search
 from mediamon.world import OutletWorld
 from mediamon.world.bounded import ODD_TITLES, BoundedSettings, add_bounded_routes
 from scrapers.spiders.caps import cap_feed_body

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.canonical import canonicalize, trusted_canonical
+from mediamon.extract.canonical import canonicalize, trusted_canonical
 
 CANONICAL = "https://news.example.com/2023/05/22/belgorod-raid"
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, ArticleVersion, Run, open_database
+from mediamon.core.db import ArticleRow, ArticleVersion, Run, open_database
+from mediamon.extract.canonical import canonicalize
 from mediamon.world.attacks import CLAIM_PARAGRAPHS, CLAIM_TITLE, claim_canonical
-from pipelines.canonical import canonicalize
 from tests.support import run_mediamon
 
 A, B = "moscowmonitor", "northernbroadcasting"

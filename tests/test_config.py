@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mediamon.config import ConfigError, load_config
+from mediamon.core.config import ConfigError, load_config
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from mediamon.db import open_database
+from mediamon.core.db import open_database
 from tests.digest_support import DAY, add_article, add_many, at, run_digest_cli
 
 CHROMIUM = Path("/usr/bin/chromium")

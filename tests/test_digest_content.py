@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
-from mediamon.db import Run, Story, StoryMember, open_database, utcnow
-from mediamon.feedstate import record_poll
-from mediamon.runs import finish_run, start_run
+from mediamon.core.db import Run, Story, StoryMember, open_database, utcnow
+from mediamon.core.runs import finish_run, start_run
+from mediamon.crawl.feedstate import record_poll
 from tests.digest_support import BERLIN, DAY, TOPIC, add_article, add_many, at, run_digest_cli
 
 DATE = ("--date", DAY.isoformat())

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from mediamon.db import open_database
+from mediamon.core.db import open_database
 from tests.digest_support import DAY, add_article, at, run_digest_cli
 from tests.support import REPO
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import Run, open_database
-from mediamon.files import write_atomically
+from mediamon.core.db import Run, open_database
+from mediamon.core.files import write_atomically
 from tests.digest_support import DAY, add_article, at, run_digest_cli
 from tests.support import run_mediamon
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from mediamon.db import open_database
+from mediamon.core.db import open_database
 from tests.digest_support import DAY, add_article, at, run_digest_cli
 
 TITLE = 'Raid <script>alert("t")</script> & <img src=x onerror=alert(1)> [x](javascript:alert(2))'

@@ -21,8 +21,8 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, Feed, open_database
-from mediamon.distributed import (
+from mediamon.core.db import ArticleRow, Feed, open_database
+from mediamon.crawl.distributed import (
     RedisUnavailable,
     check_redis,
     clear_namespace,

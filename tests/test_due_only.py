@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from mediamon.db import Feed, open_database, utcnow
+from mediamon.core.db import Feed, open_database, utcnow
 from mediamon.world import OutletWorld
 from mediamon.world.server import Response
 from tests.support import PROJECT_CONFIG, run_mediamon

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.entity_keys import entity_keys
+from mediamon.stories.entity_keys import entity_keys
 
 
 @pytest.mark.parametrize(

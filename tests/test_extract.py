@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
-from pipelines.extract import extract
+from mediamon.extract.extractor import extract
 from tests.support import run_mediamon
 from tests.test_appeals import MULTILINGUAL, news_page
 

@@ -13,10 +13,10 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, open_database
+from mediamon.core.article import Article
+from mediamon.core.db import ArticleRow, open_database
+from mediamon.extract.pool import ExtractionPool
 from pipelines.extract_pipeline import ExtractPipeline
-from pipelines.extract_pool import ExtractionPool
-from scrapers.items import Article
 from tests.crashing_extraction import CRASH_MARKER, RAISE_MARKER, crash_on_marker
 from tests.support import PROJECT_CONFIG, run_mediamon
 from tests.test_learned import page

@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, open_database
+from mediamon.core.db import ArticleRow, open_database
 from tests.support import REPO
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from mediamon.alerts import notify_new_alerts
-from mediamon.config import ConfigError, load_config
-from mediamon.config_models import AlertSettings
-from mediamon.cron import cron_trigger
-from mediamon.db import open_database
-from mediamon.feedstate import record_poll
-from mediamon.health import short_text_alerts, silent_outlet_alerts
+from mediamon.core.config import ConfigError, load_config
+from mediamon.core.config_models import AlertSettings
+from mediamon.core.cron import cron_trigger
+from mediamon.core.db import open_database
+from mediamon.crawl.feedstate import record_poll
+from mediamon.ops.alerts import notify_new_alerts
+from mediamon.ops.health import short_text_alerts, silent_outlet_alerts
 from tests.scheduler_helpers import fake_outlets, write_config
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, Run, open_database
+from mediamon.core.db import ArticleRow, Run, open_database
 from mediamon.world import OutletWorld
 from mediamon.world.hostile import add_hostile_routes
 from tests.digest_support import run_digest_cli

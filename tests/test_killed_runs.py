@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import Run, open_database, utcnow
-from mediamon.runs import (
+from mediamon.core.db import Run, open_database, utcnow
+from mediamon.core.runs import (
     finish_run,
     process_exists,
     settle_child_runs,

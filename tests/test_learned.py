@@ -13,14 +13,14 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from mediamon.config import load_config
-from mediamon.db import ArticleRow, open_database
+from mediamon.core.article import Article
+from mediamon.core.config import load_config
+from mediamon.core.db import ArticleRow, open_database
+from mediamon.extract.learned import TemplateLines
+from mediamon.store.reextract import reextract
+from mediamon.store.versions import article_texts
 from pipelines.extract_pipeline import ExtractPipeline
-from pipelines.learned import TemplateLines
-from pipelines.reextract import reextract
 from pipelines.store import store_article
-from pipelines.versions import article_texts
-from scrapers.items import Article
 from tests.support import run_mediamon
 from tests.test_appeals import MULTILINGUAL, news_page
 

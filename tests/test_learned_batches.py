@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mediamon.db import open_database
-from pipelines.learned import LOOKUP_ARTICLES, TemplateLines
+from mediamon.core.db import open_database
+from mediamon.extract.learned import LOOKUP_ARTICLES, TemplateLines
 from tests.test_learned import MIN_ARTICLES, TEMPLATE, extracted, page, pipeline
 
 RARE = "This report was updated after publication to add the minister's comment."

@@ -7,9 +7,9 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
-from mediamon.config import load_config
-from mediamon.db import open_database
-from mediamon.feedstate import Validators, record_poll
+from mediamon.core.config import load_config
+from mediamon.core.db import open_database
+from mediamon.crawl.feedstate import Validators, record_poll
 from scrapers.middlewares import ConditionalGetMiddleware
 from scrapers.urlguard import UrlGuardMiddleware
 from scrapers.urlpolicy import UrlPolicy

@@ -14,9 +14,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from mediamon.db import Base, alembic_config, make_engine, open_database
-from mediamon.scheduling import JOBSTORE_TABLE
-from pipelines.search import has_fts
+from mediamon.core.db import Base, alembic_config, make_engine, open_database
+from mediamon.ops.scheduler import JOBSTORE_TABLE
+from mediamon.store.search import has_fts
 from tests.support import temporary_postgres_database
 
 # What hand-written migrations add beside the models (full-text search), and the job store

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, MinHashBand, open_database
-from pipelines.near_duplicates import NUM_PERM, SEED, shingles, signature_of
+from mediamon.core.db import ArticleRow, MinHashBand, open_database
+from mediamon.store.near_duplicates import NUM_PERM, SEED, shingles, signature_of
 from tests.articles import Pipelines, make_article
 
 WIRE = [

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mediamon.db import open_database
+from mediamon.core.db import open_database
 from tests.support import REPO, run_mediamon
 
 DEADLINE = 180.0

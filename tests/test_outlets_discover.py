@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 from mediamon.cli import main
-from mediamon.config_models import OutletModel
+from mediamon.core.config_models import OutletModel
 from mediamon.world.server import Resource
 from mediamon.world.site import listing_routes
 

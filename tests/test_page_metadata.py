@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from lxml import html as lxml_html
 
-from pipelines.page_metadata import PageMetadata, read_metadata
+from mediamon.extract.metadata import PageMetadata, read_metadata
 
 URL = "https://news.example/2024/story"
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from mediamon.db import Feed, open_database
-from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
+from mediamon.core.db import Feed, open_database
+from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
 
 NOW = datetime(2023, 5, 24, 12, tzinfo=UTC)
 URL = "https://tass.com/rss/v2.xml"

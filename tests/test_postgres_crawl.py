@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, ArticleTopic, open_database
+from mediamon.core.db import ArticleRow, ArticleTopic, open_database
 from tests.support import run_mediamon, temporary_postgres_database
 
 

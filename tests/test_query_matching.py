@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.query import parse_query
+from mediamon.query.parser import parse_query
 
 BELGOROD = (
     '(belgorod OR белгород* OR бєлгород*) AND (incursion OR raid OR "Russian Volunteer Corps") '

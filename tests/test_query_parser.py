@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.query import QuerySyntaxError, parse_query
-from pipelines.query_nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term
+from mediamon.query.nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term
+from mediamon.query.parser import QuerySyntaxError, parse_query
 
 
 def term(word: str) -> Term:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.stemming import normalize_language, stemming_languages, token_keys
-from pipelines.ukrainian_stemmer import stem_ukrainian
+from mediamon.query.stemming import normalize_language, stemming_languages, token_keys
+from mediamon.query.ukrainian_stemmer import stem_ukrainian
 
 UKRAINIAN_PARADIGMS = [
     ("бєлгород", "бєлгорода", "бєлгороді", "бєлгородом"),

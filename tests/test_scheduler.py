@@ -16,10 +16,10 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
-from mediamon.db import Run
-from mediamon.jobs import crawl_command
-from mediamon.runnames import CRAWL_SPIDERS, crawl_run_name
-from mediamon.settings_models import SchedulerSettings
+from mediamon.core.db import Run
+from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
+from mediamon.core.settings_models import SchedulerSettings
+from mediamon.ops.jobs import crawl_command
 from tests.scheduler_helpers import (
     fake_crawl_settings,
     fake_outlets,

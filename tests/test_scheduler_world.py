@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from mediamon.db import utcnow
+from mediamon.core.db import utcnow
 from tests.scheduler_helpers import (
     WebhookReceiver,
     runs_of,

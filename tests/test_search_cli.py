@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.cli import main
-from mediamon.db import ArticleRow, ArticleTopic, open_database
-from pipelines.search import has_fts
+from mediamon.core.db import ArticleRow, ArticleTopic, open_database
+from mediamon.store.search import has_fts
 from pipelines.store import store_article
 from tests.articles import make_article
 
@@ -150,8 +150,8 @@ def test_search_sees_the_newest_text_of_a_changed_article(database_url: str) -> 
     assert has_fts(engine)
     store_article(engine, make_article("https://a.example/1", "Drones hit a substation."))
     store_article(engine, make_article("https://a.example/1", "Missiles hit a substation."))
-    from pipelines.query import parse_query
-    from pipelines.search import SearchFilters, search
+    from mediamon.query.parser import parse_query
+    from mediamon.store.search import SearchFilters, search
 
     assert [r.url for r in search(engine, parse_query("missile"), SearchFilters())] == [
         "https://a.example/1"
@@ -167,8 +167,8 @@ def test_postgresql_finds_words_whatever_their_case_letter_variants_and_hidden_h
     engine = open_database(database_url)
     text = "БЕЛ\u00adГОРОДСКАЯ Ёлка на Hauptstraße, GRAIVORON.Region"
     store_article(engine, make_article("https://a.example/1", text, language="ru"))
-    from pipelines.query import parse_query
-    from pipelines.search import SearchFilters, search
+    from mediamon.query.parser import parse_query
+    from mediamon.store.search import SearchFilters, search
 
     found = search(engine, parse_query(query), SearchFilters())
     assert [row.url for row in found] == ["https://a.example/1"]

@@ -19,11 +19,11 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.config import ConfigError, load_config
-from mediamon.context import get_context
-from mediamon.crawl import CrawlPlan
-from mediamon.db import ArticleRow, Run, open_database
-from mediamon.sharded import balance, merge_stats, plan_shards, process_count
+from mediamon.core.config import ConfigError, load_config
+from mediamon.core.context import get_context
+from mediamon.core.db import ArticleRow, Run, open_database
+from mediamon.crawl.run import CrawlPlan
+from mediamon.crawl.sharded import balance, merge_stats, plan_shards, process_count
 from mediamon.world import OutletWorld
 from tests.support import PROJECT_CONFIG, REPO, run_mediamon
 

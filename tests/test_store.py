@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, ArticleTopic, decompress_html, open_database
-from pipelines.dedup import content_hash
+from mediamon.core.article import Article
+from mediamon.core.db import ArticleRow, ArticleTopic, decompress_html, open_database
+from mediamon.store.dedup import content_hash
+from mediamon.store.versions import article_texts, compare_versions
 from pipelines.store import save_articles, store_article, stored_urls
-from pipelines.versions import article_texts, compare_versions
-from scrapers.items import Article
 
 BODY = "Russian forces said they had repelled an incursion into the Belgorod region. " * 5
 

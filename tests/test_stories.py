@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.cli import main
-from mediamon.db import (
+from mediamon.core.db import (
     ArticleRow,
     EntityKeyFrequency,
     Story,
@@ -23,8 +23,8 @@ from mediamon.db import (
     StoryMember,
     open_database,
 )
+from mediamon.stories.storage import ALL_ARTICLES, StoryView, stories_between, story_of
 from pipelines.stories import StoriesPipeline
-from pipelines.story_store import ALL_ARTICLES, StoryView, stories_between, story_of
 from tests.articles import Pipelines, make_article
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))

@@ -11,12 +11,12 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from mediamon.config import load_config
-from mediamon.config_models import TopicModel
-from mediamon.context import CONFIG_SETTING, DATABASE_SETTING
+from mediamon.core.article import Article
+from mediamon.core.config import load_config
+from mediamon.core.config_models import TopicModel
+from mediamon.core.context import CONFIG_SETTING, DATABASE_SETTING
 from mediamon.world.stories import load_stories
 from pipelines.topics import TopicsPipeline, TopicTagger
-from scrapers.items import Article
 from tests.support import PROJECT_CONFIG
 
 INCURSION = TopicModel(

@@ -17,11 +17,11 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, make_engine, open_database
-from mediamon.db_errors import unwritable_reason
+from mediamon.core.article import Article
+from mediamon.core.db import ArticleRow, make_engine, open_database
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.store.unwritable import ArticleNotStored
 from pipelines.store import StorePipeline
-from pipelines.unwritable import ArticleNotStored
-from scrapers.items import Article
 from tests.support import temporary_postgres_database
 
 TEXT = "Shelling was reported near Graivoron in the Belgorod region on Monday morning. " * 4

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.db import ArticleRow, Run, decompress_html, open_database
+from mediamon.core.db import ArticleRow, Run, decompress_html, open_database
 from mediamon.world import OutletWorld
 from mediamon.world.attacks import (
     CANARY_TEXT,

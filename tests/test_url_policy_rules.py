@@ -11,7 +11,7 @@ import pytest
 from twisted.internet.error import DNSLookupError
 from twisted.internet.task import Clock
 
-from mediamon.config_models import Outlet, OutletsFile
+from mediamon.core.config_models import Outlet, OutletsFile
 from scrapers.resolver import (
     CheckingResolver,
     RefusedAddress,

@@ -17,7 +17,7 @@ import feedparser
 import pytest
 import yaml
 
-from mediamon.config_models import OutletsFile
+from mediamon.core.config_models import OutletsFile
 from mediamon.world import Article, Outlet, OutletWorld
 
 BELGOROD_WORDS = re.compile(r"belgorod|белгород|бєлгород|graivoron|грайворон", re.IGNORECASE)
@@ -241,8 +241,8 @@ def test_write_config_validates(world: OutletWorld, tmp_path: Path) -> None:
 
 
 def test_write_config_loads_as_a_whole(world: OutletWorld, tmp_path: Path) -> None:
-    pytest.importorskip("pipelines.query")
-    from mediamon.config import load_config
+    pytest.importorskip("mediamon.query.parser")
+    from mediamon.core.config import load_config
 
     config = load_config(world.write_config(tmp_path))
     assert len(config.outlets) == len(world.outlets)

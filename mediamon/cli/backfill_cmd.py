@@ -13,7 +13,7 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 BACKFILL_SPIDERS = ("sitemaps", "sections")
 AGAIN = "run the backfill again"
@@ -40,7 +40,7 @@ def backfill(
 
     Run it again after an interruption: articles already stored are never fetched again.
     """
-    from mediamon.crawl import CrawlFailed, run_crawl
+    from mediamon.crawl.run import CrawlFailed, run_crawl
 
     first, last = window(ctx, since, until, topic)
     for outlet_id in outlets:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
-from pipelines.learned import TemplateLines
+from mediamon.core.context import Context
+from mediamon.extract.learned import TemplateLines
 
 STATUSES = ("candidate", "learned", "pinned", "exempt")
 PREVIEW_CHARS = 100

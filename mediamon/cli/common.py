@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mediamon.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
-from mediamon.context import Context, DatabaseUnavailable, get_context
+from mediamon.core.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
+from mediamon.core.context import Context, DatabaseUnavailable, get_context
 
 if TYPE_CHECKING:
-    from mediamon.crawl import CrawlFailed
+    from mediamon.crawl.run import CrawlFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +78,7 @@ def redis_url_option(command: F) -> F:
 
 def reachable_redis(ctx: Context, redis_url: str | None) -> str:
     """The Redis URL to use, once it answers; a clean error naming it when it does not."""
-    from mediamon.distributed import RedisUnavailable, check_redis
+    from mediamon.crawl.distributed import RedisUnavailable, check_redis
 
     url = redis_url or ctx.config.settings.redis_url
     try:
@@ -108,7 +108,7 @@ time_limit_option = click.option(
 def unfinished_crawl(failed: CrawlFailed, again: str) -> str:
     """What to say of a crawl that ended before its end: its time limit was reached, or crawl
     processes failed. ``again`` says what fetches the rest ("crawl again")."""
-    from mediamon.crawl import CrawlTimeLimit
+    from mediamon.crawl.run import CrawlTimeLimit
 
     if isinstance(failed, CrawlTimeLimit):
         return f"{failed}; {again} to fetch the rest"
@@ -118,7 +118,7 @@ def unfinished_crawl(failed: CrawlFailed, again: str) -> str:
 def storage_problem(results: dict[str, dict[str, Any]], again: str) -> str | None:
     """Why a crawl failed to store articles, if it did: the database refused writes (the crawl
     stopped early), or articles failed to be stored. ``again`` says what fetches them."""
-    from pipelines.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT
+    from mediamon.store.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT
 
     failed = sum(int(stats.get(STORE_FAILED_STAT, 0)) for stats in results.values())
     reason = next((s[UNWRITABLE_STAT] for s in results.values() if s.get(UNWRITABLE_STAT)), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mediamon.cli.common import config_dir_option
-from mediamon.config import ConfigError, load_config
+from mediamon.core.config import ConfigError, load_config
 
 
 @click.group()

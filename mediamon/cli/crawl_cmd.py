@@ -15,9 +15,9 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
-from mediamon.context import Context
-from mediamon.crawl import SPIDERS
-from mediamon.distributed import HANDED_OFF_STAT
+from mediamon.core.context import Context
+from mediamon.crawl.distributed import HANDED_OFF_STAT
+from mediamon.crawl.run import SPIDERS
 
 
 @click.command()
@@ -70,7 +70,7 @@ def crawl(
     (with --due-only, as often as the shortest poll interval), or use `mediamon run`. The
     outlets are shared out among crawl processes, one per CPU core unless --processes says.
     """
-    from mediamon.crawl import CrawlFailed, run_crawl
+    from mediamon.crawl.run import CrawlFailed, run_crawl
 
     for outlet_id in outlets:
         try:
@@ -110,7 +110,7 @@ def echo_results(results: dict[str, dict[str, Any]], distributed: bool) -> None:
 
 
 def distributed_settings(ctx: Context, redis_url: str | None) -> dict[str, Any]:
-    from mediamon.distributed import feeder_settings
+    from mediamon.crawl.distributed import feeder_settings
 
     return feeder_settings(reachable_redis(ctx, redis_url), ctx.config.settings.redis_namespace)
 

@@ -21,7 +21,7 @@ from mediamon.cli.crawl_cmd import summarise
 def demo(workdir: Path | None, config_dir: str | None) -> None:
     """Start the local outlet world, crawl it with the real spiders and pipelines, and write a
     digest. Prints where the database and the digest are."""
-    from mediamon.demo import run_demo
+    from mediamon.ops.demo import run_demo
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="mediamon-demo-"))
     click.echo(f"mediamon demo: crawling the local outlet world into {workdir}")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 FORMATS = ("html", "md", "txt", "json", "atom")
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -64,8 +64,8 @@ def digest(
 
     Each run is recorded; stories first collected after the previous digest are marked new.
     """
-    from pipelines.digest_job import DigestOutputError, DigestRequest, run_digest
-    from pipelines.mailer import MailError
+    from mediamon.digest.job import DigestOutputError, DigestRequest, run_digest
+    from mediamon.digest.mailer import MailError
 
     zone = ctx.config.settings.zone
     start, end = period(day, since, zone)
@@ -85,7 +85,7 @@ def digest(
 def period(
     day: datetime | None, since: datetime | None, zone: ZoneInfo
 ) -> tuple[datetime, datetime]:
-    from pipelines.digest import day_window
+    from mediamon.digest.build import day_window
 
     if day and since:
         raise click.UsageError("give either --date or --since, not both")

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from pipelines.extract import ExtractedArticle
-from pipelines.extract import extract as extract_article
+from mediamon.extract.extractor import ExtractedArticle
+from mediamon.extract.extractor import extract as extract_article
 
 
 @click.command("extract")

@@ -6,8 +6,8 @@ import click
 import yaml
 
 from mediamon.cli.common import config_dir_option
-from mediamon.config import ConfigError, load_config
-from mediamon.config_models import SettingsFile
+from mediamon.core.config import ConfigError, load_config
+from mediamon.core.config_models import SettingsFile
 
 
 @click.group()
@@ -28,7 +28,7 @@ def discover(url: str, config_dir: str | None) -> None:
     lang>, <link rel="alternate"> feeds). Common feed paths (/rss, /feed, ...) are tried only if
     the page links no feed; /sitemap.xml and /sitemap_news.xml only if robots.txt names none.
     """
-    from mediamon.discover import DiscoveryError, Fetcher, discover
+    from mediamon.crawl.discover import DiscoveryError, Fetcher, discover
 
     settings = settings_for_fetching(config_dir)
     fetcher = Fetcher(

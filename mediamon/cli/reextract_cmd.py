@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
-from pipelines.reextract import count_articles, reextract
+from mediamon.core.context import Context
+from mediamon.store.reextract import count_articles, reextract
 
 
 @click.command("reextract")

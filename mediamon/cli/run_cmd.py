@@ -7,7 +7,7 @@ import logging
 import click
 
 from mediamon.cli.common import CONFIG_HELP, DATABASE_HELP, config_dir_option, database_url_option
-from mediamon.config import ConfigError
+from mediamon.core.config import ConfigError
 
 QUIET_LIBRARIES = ("apscheduler.executors", "alembic")
 

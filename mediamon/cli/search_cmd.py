@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 
 @click.command()
@@ -35,9 +35,9 @@ def search(
     prefix*, NEAR/n; words match in any inflection, e.g.
     mediamon search 'Белгород AND (рейд OR incursion)'.
     """
-    from pipelines.query import QuerySyntaxError, parse_query
-    from pipelines.search import SearchFilters
-    from pipelines.search import search as search_articles
+    from mediamon.query.parser import QuerySyntaxError, parse_query
+    from mediamon.store.search import SearchFilters
+    from mediamon.store.search import search as search_articles
 
     try:
         parsed = parse_query(query)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 
 @click.command()
@@ -23,7 +23,7 @@ from mediamon.context import Context
 def status(ctx: Context, failures: int) -> None:
     """Show each scheduled job's last and next run, recent failed runs, and the health alerts
     holding now (silent outlets, failing feeds, suspiciously short texts)."""
-    from mediamon.status import gather_status
+    from mediamon.ops.status import gather_status
 
     report = gather_status(ctx.engine, ctx.config, failures)
     zone = ctx.config.settings.zone
@@ -44,7 +44,7 @@ def status(ctx: Context, failures: int) -> None:
 
 
 def _last(run: object, zone: ZoneInfo) -> str:
-    from mediamon.db import Run
+    from mediamon.core.db import Run
 
     if not isinstance(run, Run):
         return "never"

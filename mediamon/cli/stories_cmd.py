@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 
 @click.command()
@@ -22,7 +22,7 @@ from mediamon.context import Context
 @config_options
 def stories(ctx: Context, since: datetime | None, min_outlets: int) -> None:
     """List stories: the same development as covered across outlets and languages."""
-    from pipelines.story_store import stories_between
+    from mediamon.stories.storage import stories_between
 
     start = since.replace(tzinfo=UTC) if since else datetime.now(UTC) - timedelta(days=7)
     shown = [

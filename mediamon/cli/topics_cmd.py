@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.config_models import TopicModel
-from mediamon.context import Context
+from mediamon.core.config_models import TopicModel
+from mediamon.core.context import Context
 
 DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -33,8 +33,8 @@ def test_topic(
     Each match lists the query's words, phrases and NEARs with where each was found. Run it after
     editing a query, then `mediamon retag` to apply the change to stored articles.
     """
-    from pipelines.retag import topic_matches
-    from pipelines.search import SearchFilters
+    from mediamon.store.retag import topic_matches
+    from mediamon.store.search import SearchFilters
 
     topic = _topic(ctx, topic_id)
     filters = SearchFilters(outlets, _utc(since), None, None)
@@ -69,7 +69,7 @@ def retag(ctx: Context, dry_run: bool) -> None:
     Articles keep being tagged as they are crawled; run this after adding or changing a topic so
     that articles stored earlier are tagged (or untagged) the same way.
     """
-    from pipelines.retag import count_articles, retag_articles
+    from mediamon.store.retag import count_articles, retag_articles
 
     total = count_articles(ctx.engine)
     zone = ctx.config.settings.zone

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mediamon.cli.common import config_options
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 
 @click.command()
@@ -17,9 +17,9 @@ def versions(ctx: Context, url: str, versions: tuple[int, int] | None) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from mediamon.db import ArticleRow
-    from pipelines.canonical import canonicalize
-    from pipelines.versions import article_texts, compare_versions
+    from mediamon.core.db import ArticleRow
+    from mediamon.extract.canonical import canonicalize
+    from mediamon.store.versions import article_texts, compare_versions
 
     with Session(ctx.engine) as session:
         query = select(ArticleRow.id).where(ArticleRow.canonical_url == canonicalize(url))

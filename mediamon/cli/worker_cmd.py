@@ -11,7 +11,7 @@ from mediamon.cli.common import (
     redis_url_option,
     storage_problem,
 )
-from mediamon.context import Context
+from mediamon.core.context import Context
 
 
 @click.command()
@@ -31,8 +31,8 @@ def worker(ctx: Context, idle_exit: float | None, redis_url: str | None, log_lev
     database (PostgreSQL when they run on several machines) and the same Redis: each queued
     article is fetched by exactly one of them.
     """
-    from mediamon.crawl import run_worker
-    from mediamon.distributed import start_urls_key, worker_settings
+    from mediamon.crawl.distributed import start_urls_key, worker_settings
+    from mediamon.crawl.run import run_worker
 
     url = reachable_redis(ctx, redis_url)
     namespace = ctx.config.settings.redis_namespace

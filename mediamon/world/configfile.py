@@ -27,7 +27,7 @@ CRAWL_DEFAULTS: dict[str, Any] = {"download_delay": 0, "concurrency": 8}
 
 
 def outlets_document(outlets: Sequence[Outlet], discovery: bool = False) -> dict[str, Any]:
-    """The outlets.yaml content for ``outlets``, in the schema of mediamon.config_models."""
+    """The outlets.yaml content for ``outlets``, in the schema of mediamon.core.config_models."""
     entries = [_outlet_entry(o) | (_discovery_entry(o) if discovery else {}) for o in outlets]
     return {"defaults": dict(CRAWL_DEFAULTS), "outlets": entries}
 

@@ -139,7 +139,7 @@ class Article:
 
     @property
     def text(self) -> str:
-        """The body as ``pipelines.extract`` returns it: paragraphs joined by newlines."""
+        """The body as ``mediamon.extract.extractor`` returns it: paragraphs joined by newlines."""
         return "\n".join(self.body)
 
     @property

@@ -18,7 +18,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.spiders import RedisMixin
 from sqlalchemy import Engine
 
-from mediamon.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
+from mediamon.crawl.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
 from pipelines.store import stored_urls
 from scrapers.handoff import ArticleHandoff
 from scrapers.spiders.collect import ArticleCollectingSpider

@@ -12,14 +12,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from mediamon.config import Outlet
-from mediamon.config_models import CrawlingSettings
-from mediamon.context import Context, context_from_settings
-from mediamon.db import utcnow
-from mediamon.db_errors import unwritable_reason
+from mediamon.core.article import Article
+from mediamon.core.config import Outlet
+from mediamon.core.config_models import CrawlingSettings
+from mediamon.core.context import Context, context_from_settings
+from mediamon.core.db import utcnow
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.store.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
 from pipelines.store import stored_urls
-from pipelines.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
-from scrapers.items import Article
 from scrapers.spiders.entries import FeedEntry
 
 logger = logging.getLogger(__name__)

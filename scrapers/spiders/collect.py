@@ -16,9 +16,9 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from mediamon.config import Outlet
+from mediamon.core.article import Article
+from mediamon.core.config import Outlet
 from scrapers.hostile import record_failure
-from scrapers.items import Article
 from scrapers.spiders.base import OutletSpider
 from scrapers.spiders.entries import FeedEntry
 

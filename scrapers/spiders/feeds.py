@@ -18,11 +18,11 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from mediamon.config import Outlet
-from mediamon.feedstate import PollPolicy, Validators, due_feeds, record_poll
-from pipelines.unwritable import stop_if_unwritable, unwritable_of
+from mediamon.core.article import Article
+from mediamon.core.config import Outlet
+from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
+from mediamon.store.unwritable import stop_if_unwritable, unwritable_of
 from scrapers.hostile import record_failure
-from scrapers.items import Article
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
 from scrapers.retry_after import RETRY_AFTER_META
 from scrapers.spiders.base import OutletSpider

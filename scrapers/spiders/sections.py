@@ -21,8 +21,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from mediamon.config import Outlet
-from mediamon.url_patterns import PatternTimeout
+from mediamon.core.config import Outlet
+from mediamon.core.url_patterns import PatternTimeout
 from scrapers.middlewares import CONFIGURED_META
 from scrapers.spiders.caps import note_capped
 from scrapers.spiders.collect import ArticleCollectingSpider

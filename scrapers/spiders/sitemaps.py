@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.http import Response
 
-from mediamon.config import Outlet
+from mediamon.core.config import Outlet
 from scrapers.hostile import record_hostile
 from scrapers.middlewares import CONFIGURED_META
 from scrapers.spiders.caps import note_capped

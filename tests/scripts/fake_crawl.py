@@ -12,9 +12,9 @@ import sys
 import time
 from types import FrameType
 
-from mediamon.db import open_database
-from mediamon.runnames import CRAWL_SPIDERS, crawl_run_name
-from mediamon.runs import finish_run, start_run
+from mediamon.core.db import open_database
+from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
+from mediamon.core.runs import finish_run, start_run
 
 
 def main() -> None:

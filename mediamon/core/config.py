@@ -1,0 +1,204 @@
+"""Configuration: the YAML files in the config directory, validated once into typed models.
+
+Three files live in the config directory (``--config DIR``, ``MEDIAMON_CONFIG`` or ``./config``):
+``outlets.yaml`` (a ``defaults`` block and an ``outlets`` list), ``topics.yaml`` (a ``topics``
+list) and ``settings.yaml``. :func:`load_config` reads all three and either returns a
+:class:`Config` or raises one :class:`ConfigError` listing every problem found, each naming the
+file, the entry, the field and what would be right.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mediamon.core.config_models import (
+    Config,
+    Outlet,
+    OutletModel,
+    OutletsFile,
+    SettingsFile,
+    TopicModel,
+    TopicsFile,
+)
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "ConfigProblem",
+    "Outlet",
+    "OutletModel",
+    "TopicModel",
+    "load_config",
+    "resolve_config_dir",
+]
+
+CONFIG_ENV = "MEDIAMON_CONFIG"
+DATABASE_URL_ENV = "MEDIAMON_DATABASE_URL"
+FILES = ("outlets.yaml", "topics.yaml", "settings.yaml")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong with the configuration, located as precisely as possible."""
+
+    file: str
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f": {self.entry}"
+        if self.field:
+            where += f": field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``problems`` lists everything found, not just the first."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in the configuration:\n{lines}")
+
+
+def resolve_config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config directory: the explicit argument, else ``$MEDIAMON_CONFIG``, else ``./config``."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or "config")
+
+
+def load_config(
+    directory: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> Config:
+    """Read and validate the three config files; raise :class:`ConfigError` with every problem.
+
+    ``database_url`` (or ``$MEDIAMON_DATABASE_URL``) overrides the one in settings.yaml.
+    """
+    root = resolve_config_dir(directory)
+    problems: list[ConfigProblem] = []
+    if not root.is_dir():
+        hint = f"pass --config DIR or set {CONFIG_ENV} to a directory holding {', '.join(FILES)}"
+        raise ConfigError([ConfigProblem(str(root), None, None, f"not a directory; {hint}")])
+    raw = {name: _read_yaml(root / name, problems) for name in FILES}
+    outlets = _validate(OutletsFile, raw["outlets.yaml"], root / "outlets.yaml", problems)
+    topics = _validate(TopicsFile, raw["topics.yaml"], root / "topics.yaml", problems)
+    settings = _validate(SettingsFile, raw["settings.yaml"], root / "settings.yaml", problems)
+    if outlets is not None:
+        problems += _duplicate_ids(
+            root / "outlets.yaml", "outlets", [o.id for o in outlets.outlets]
+        )
+    if topics is not None:
+        problems += _duplicate_ids(root / "topics.yaml", "topics", [t.id for t in topics.topics])
+    if problems or outlets is None or topics is None or settings is None:
+        raise ConfigError(problems)
+    override = database_url or os.environ.get(DATABASE_URL_ENV)
+    if override:
+        settings = settings.model_copy(update={"database_url": override})
+    return Config(
+        directory=root,
+        outlets=outlets.resolved_outlets(),
+        topics=topics.topics,
+        settings=settings,
+    )
+
+
+def _read_yaml(path: Path, problems: list[ConfigProblem]) -> Any:
+    if not path.is_file():
+        problems.append(ConfigProblem(str(path), None, None, "file is missing"))
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(ConfigProblem(str(path), None, None, f"not valid YAML{where}: {reason}"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(ConfigProblem(str(path), None, None, f"not UTF-8 text: {exc}"))
+        return None
+    return {} if data is None else data
+
+
+def _validate(model: Any, data: Any, path: Path, problems: list[ConfigProblem]) -> Any:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        problems.append(ConfigProblem(str(path), None, None, f"expected a mapping, found a {kind}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problem_from_error(path, data, error) for error in exc.errors())
+        return None
+
+
+def _problem_from_error(path: Path, data: dict[str, Any], error: Any) -> ConfigProblem:
+    loc = [part for part in error["loc"] if not _is_pydantic_tag(part)]
+    entry, field_path = _split_location(data, loc)
+    return ConfigProblem(str(path), entry, field_path, _explain(error))
+
+
+def _is_pydantic_tag(part: object) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _split_location(data: dict[str, Any], loc: list[Any]) -> tuple[str | None, str | None]:
+    """Turn ``['outlets', 3, 'feeds', 0]`` into ("outlets[3] (id 'tass')", "feeds[0]")."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        entry = f"{loc[0]}[{loc[1]}]"
+        item = (data.get(loc[0]) or [None] * (loc[1] + 1))[loc[1]]
+        if isinstance(item, dict) and "id" in item:
+            entry += f" (id '{item['id']}')"
+        rest = loc[2:]
+    elif loc:
+        entry, rest = str(loc[0]), loc[1:]
+    else:
+        return None, None
+    if not rest:
+        return entry, None
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+    return entry, field
+
+
+def _explain(error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the config reference in README.md)"
+    message = str(error["msg"])
+    message = re.sub(r"^(Value error|Assertion failed), ", "", message)
+    found = error.get("input")
+    if (
+        kind not in {"missing"}
+        and isinstance(found, str | int | float)
+        and str(found) not in message
+    ):
+        message += f" (found {found!r})"
+    return message
+
+
+def _duplicate_ids(path: Path, section: str, ids: list[str]) -> list[ConfigProblem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            message = (
+                f"duplicate id '{ident}', already used by {section}[{seen[ident]}]; "
+                "ids must be unique"
+            )
+            problems.append(ConfigProblem(str(path), f"{section}[{index}]", "id", message))
+        else:
+            seen[ident] = index
+    return problems

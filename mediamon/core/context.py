@@ -1,0 +1,67 @@
+"""One place that turns a config directory and a database URL into ready objects.
+
+Commands, spiders and pipelines all get their Config and Engine from here, so configuration is
+validated once and the database is migrated once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from mediamon.core.config import Config, load_config
+from mediamon.core.db import open_database
+from mediamon.core.db_errors import unwritable_reason
+
+CONFIG_SETTING = "MEDIAMON_CONFIG_DIR"
+DATABASE_SETTING = "MEDIAMON_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Context:
+    config: Config
+    engine: Engine
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be opened or migrated; the message is one line naming its URL
+    (without a password) and the cause."""
+
+
+@cache
+def get_context(config_dir: str | None, database_url: str | None) -> Context:
+    """The validated config and an engine on the migrated database (cached per process)."""
+    config = load_config(config_dir, database_url)
+    url = config.settings.database_url
+    try:
+        return Context(config, open_database(url))
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(
+            f"cannot open the database {safe_url(url)}: {cause(exc)}"
+        ) from exc
+
+
+def safe_url(url: str) -> str:
+    """``url`` as it may be shown: its password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def cause(error: SQLAlchemyError) -> str:
+    """What went wrong, in one line: why the database refuses writes, or the driver's words."""
+    reason = unwritable_reason(error)
+    if reason is not None:
+        return reason
+    words = str(getattr(error, "orig", None) or error).strip()
+    return words.splitlines()[0] if words else type(error).__name__
+
+
+def context_from_settings(settings: Any) -> Context:
+    """The context a crawl was started with, from its Scrapy settings."""
+    return get_context(settings.get(CONFIG_SETTING), settings.get(DATABASE_SETTING))

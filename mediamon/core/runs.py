@@ -1,0 +1,160 @@
+"""Run history: every job run (a crawl, a digest) is recorded with its outcome and counts.
+
+A run records the process recording it (pid and host name). A process killed outright (SIGKILL,
+the machine's OOM killer) cannot finish its run; the next run started on the same host settles
+such a run as 'killed' (see :func:`settle_killed_runs`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from mediamon.core.db import Run, utcnow
+
+KILLED = "killed"
+
+
+def start_run(engine: Engine, job: str) -> int:
+    """Record the start of a run of ``job`` by this process; first settle killed runs."""
+    settle_killed_runs(engine)
+    with Session(engine) as session, session.begin():
+        run = Run(job=job, started_at=utcnow(), outcome="running", counts={}, errors=[])
+        run.pid, run.host = os.getpid(), socket.gethostname()
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(
+    engine: Engine, run_id: int, outcome: str, counts: dict[str, Any], errors: list[str]
+) -> None:
+    with Session(engine) as session, session.begin():
+        run = session.get(Run, run_id)
+        if run is None:
+            raise LookupError(f"run {run_id} is not recorded")
+        run.finished_at = utcnow()
+        run.outcome = outcome
+        run.counts = counts
+        run.errors = errors
+
+
+def settle_killed_runs(engine: Engine) -> list[int]:
+    """Record as 'killed' the runs still 'running' whose process is gone from this host; return
+    their ids. When it died is unknown, so they get no ``finished_at``.
+
+    Runs of other hosts (their processes cannot be seen from here), of this process, and those
+    recorded before runs had a pid are left alone.
+    """
+    host, me = socket.gethostname(), os.getpid()
+    query = select(Run.id, Run.pid, Run.errors).where(
+        Run.outcome == "running", Run.host == host, Run.pid.is_not(None), Run.pid != me
+    )
+    with Session(engine) as session:
+        gone = [row for row in session.execute(query) if not process_exists(row.pid)]
+    settled = []
+    with engine.begin() as connection:
+        for run_id, pid, errors in gone:
+            message = f"process {pid} on {host} ended without finishing the run (killed?)"
+            # only if still running: whoever settled it meanwhile (the scheduler) knows better
+            still_running = update(Run).where(Run.id == run_id, Run.outcome == "running")
+            changed = connection.execute(
+                still_running.values(outcome=KILLED, errors=[*(errors or []), message])
+            )
+            if changed.rowcount:
+                settled.append(run_id)
+    return settled
+
+
+def process_exists(pid: int) -> bool:
+    """Whether process ``pid`` is running here (a zombie has ended: it only awaits its parent)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+# What a child records when it could not finish (Scrapy says 'shutdown' after a SIGTERM), or what
+# another process guessed for it: the scheduler knows better why. A run the child finished
+# otherwise keeps its own outcome.
+SUPERSEDED_OUTCOMES = ("running", "shutdown", KILLED)
+
+
+def last_run_id(engine: Engine) -> int:
+    """The id of the newest run recorded so far (0 when none): later runs have larger ids."""
+    with Session(engine) as session:
+        return session.scalar(select(func.max(Run.id))) or 0
+
+
+def settle_child_runs(
+    engine: Engine,
+    jobs: Sequence[str],
+    after_id: int,
+    verdict: str | None,
+    errors: list[str],
+    started_at: datetime | None = None,
+) -> list[Run]:
+    """Close the record of a run a child process made (or should have made) after ``after_id``.
+
+    ``verdict`` None means the child exited cleanly and its own record stands. Otherwise (e.g.
+    'crashed', 'timeout') the verdict replaces an outcome in :data:`SUPERSEDED_OUTCOMES` and is
+    added to the errors of any other. A child that recorded nothing gets a run under
+    ``jobs[0]``.
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        query = select(Run).where(Run.id > after_id, Run.job.in_(list(jobs))).order_by(Run.id)
+        runs = list(session.scalars(query))
+        if not runs:
+            runs = [_unrecorded_run(session, jobs[0], verdict, started_at or utcnow())]
+        for run in runs:
+            _apply_verdict(run, verdict, errors)
+        return runs
+
+
+def _unrecorded_run(session: Session, job: str, verdict: str | None, started_at: datetime) -> Run:
+    message = "the process recorded no run" + ("" if verdict else " although it exited cleanly")
+    run = Run(job=job, started_at=started_at, finished_at=utcnow(), counts={}, errors=[message])
+    run.outcome = verdict or "unrecorded"
+    session.add(run)
+    return run
+
+
+def _apply_verdict(run: Run, verdict: str | None, errors: list[str]) -> None:
+    if verdict is None and run.outcome != "running":
+        return
+    if run.outcome in SUPERSEDED_OUTCOMES:
+        run.outcome = verdict or "unfinished"
+    run.errors = [*(run.errors or []), *errors]
+    if run.finished_at is None:
+        run.finished_at = utcnow()
+
+
+HEALTHY_OUTCOMES = ("ok", "running", "alerts")
+
+
+def latest_run(engine: Engine, jobs: Sequence[str]) -> Run | None:
+    """The newest run recorded under any of ``jobs``."""
+    query = select(Run).where(Run.job.in_(list(jobs))).order_by(Run.id.desc()).limit(1)
+    with Session(engine) as session:
+        return session.scalar(query)
+
+
+def recent_failures(engine: Engine, limit: int = 10) -> list[Run]:
+    """The newest runs that did not end well (crashes, timeouts, errors...), newest first."""
+    query = select(Run).where(Run.outcome.not_in(HEALTHY_OUTCOMES)).order_by(Run.id.desc())
+    with Session(engine) as session:
+        return list(session.scalars(query.limit(limit)))

@@ -1,0 +1,141 @@
+"""Per-feed polling state in the database: HTTP validators for conditional GETs, failures, and
+when each feed is next due (adapted to its publishing rate, backed off on failures)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+from statistics import median
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from mediamon.core.config_models import CrawlingSettings
+from mediamon.core.db import Feed, utcnow
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server gave to let the next request be conditional."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """Bounds of the polling rhythm, in seconds (settings.yaml ``crawling:``)."""
+
+    min_interval: float
+    max_interval: float
+    backoff_max: float
+
+    @classmethod
+    def from_settings(cls, crawling: CrawlingSettings) -> PollPolicy:
+        return cls(
+            crawling.poll_interval_min_minutes * 60,
+            crawling.poll_interval_max_minutes * 60,
+            crawling.failure_backoff_max_hours * 3600,
+        )
+
+    def clamp(self, seconds: float) -> float:
+        return min(max(seconds, self.min_interval), self.max_interval)
+
+
+def publishing_interval(
+    entry_times: Sequence[datetime], policy: PollPolicy, previous: float | None = None
+) -> float:
+    """The median gap between the feed's entries, within the policy's bounds.
+
+    A feed whose entries carry fewer than two distinct dates keeps its previous interval (or
+    gets the shortest one, so that a new feed is soon seen publishing).
+    """
+    moments = sorted(set(entry_times))
+    gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(moments)]
+    if not gaps:
+        return previous if previous is not None else policy.min_interval
+    return policy.clamp(median(gaps))
+
+
+def failure_delay(interval: float, failures: int, policy: PollPolicy) -> float:
+    """Exponential backoff: the interval doubled per consecutive failure, capped."""
+    return min(interval * 2 ** min(failures, 32), policy.backoff_max)
+
+
+def load_validators(engine: Engine, url: str) -> Validators:
+    with Session(engine) as session:
+        feed = session.get(Feed, url)
+        if feed is None:
+            return Validators()
+        return Validators(feed.etag, feed.last_modified)
+
+
+def record_poll(
+    engine: Engine,
+    url: str,
+    outlet_id: str,
+    status: int | None,
+    validators: Validators | None,
+    entries: int = 0,
+    *,
+    entry_times: Sequence[datetime] = (),
+    retry_after: float | None = None,
+    policy: PollPolicy | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record one poll and schedule the next.
+
+    ``validators`` None keeps the stored ones (the poll did not complete). ``entry_times`` are
+    the publication times the feed listed; ``retry_after`` is a server's asked-for wait.
+    """
+    policy = policy or PollPolicy.from_settings(CrawlingSettings.model_validate({}))
+    now = now or utcnow()
+    failed = status is None or status >= 400
+    with Session(engine) as session, session.begin():
+        feed = session.get(Feed, url) or Feed(url=url, outlet_id=outlet_id, consecutive_failures=0)
+        feed.outlet_id = outlet_id
+        feed.last_polled_at = now
+        feed.last_status = status
+        feed.consecutive_failures = (feed.consecutive_failures or 0) + 1 if failed else 0
+        feed.entries_seen = entries
+        if validators is not None and not failed:
+            feed.etag, feed.last_modified = validators.etag, validators.last_modified
+        if entry_times:
+            feed.newest_entry_at = max([*entry_times, *filter(None, [feed.newest_entry_at])])
+        schedule_next_poll(feed, entry_times, retry_after, policy, now)
+        session.add(feed)
+
+
+def schedule_next_poll(
+    feed: Feed,
+    entry_times: Sequence[datetime],
+    retry_after: float | None,
+    policy: PollPolicy,
+    now: datetime,
+) -> None:
+    feed.poll_interval = publishing_interval(entry_times, policy, feed.poll_interval)
+    wait = feed.poll_interval
+    if feed.consecutive_failures:
+        wait = failure_delay(feed.poll_interval, feed.consecutive_failures, policy)
+    if retry_after is not None:
+        wait = max(wait, retry_after)
+    feed.next_poll_at = now + timedelta(seconds=wait)
+
+
+def due_feeds(engine: Engine, urls: Sequence[str], now: datetime | None = None) -> set[str]:
+    """The ``urls`` due for a poll: never polled, or their next poll time has come."""
+    now = now or utcnow()
+    with Session(engine) as session:
+        query = select(Feed.url, Feed.next_poll_at).where(Feed.url.in_(list(urls)))
+        scheduled = {url: when for url, when in session.execute(query)}
+    return {url for url in urls if (when := scheduled.get(url)) is None or when <= now}

@@ -1,0 +1,414 @@
+"""A crawl sharded over several processes, each crawling its own outlets with every spider.
+
+Scrapy's per-request work runs on one core per process, so only several Scrapy processes use
+every core. An outlet lives in exactly one of them, so its politeness (download slot, delay,
+robots.txt) is that of a crawl of one process. Children are spawned, not forked: Twisted's state
+must not be inherited. Each reports its spiders as they open and finish; the parent records the
+runs under the names a crawl of one process records them under, and sums the figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import resource_tracker
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from sqlalchemy import Engine
+
+from mediamon.core.config import Outlet
+from mediamon.core.context import Context
+from mediamon.core.db_errors import unwritable_reason
+from mediamon.crawl.run import CrawlFailed, CrawlPlan, has_sources, run_in_order, scrapy_settings
+
+EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
+RUN_RECORDER = "scrapers.extensions.RunRecorder"
+SHOWN_OUTLETS = 3
+CRASHED = "crashed"
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """What one crawl process does, in plain values (they reach it pickled)."""
+
+    number: int
+    total: int
+    outlets: tuple[str, ...]
+    spiders: tuple[str, ...]
+    config_dir: str
+    database_url: str
+    log_level: str
+    settings: dict[str, Any]
+    arguments: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"crawl process {self.number}/{self.total}"
+
+    @property
+    def label(self) -> str:
+        """The name and the first outlets, for log lines."""
+        more = len(self.outlets) - SHOWN_OUTLETS
+        shown = ", ".join(self.outlets[:SHOWN_OUTLETS]) + (f" +{more} more" if more > 0 else "")
+        return f"{self.name}: {shown}"
+
+
+def plan_shards(context: Context, plan: CrawlPlan, processes: int | None) -> list[ShardJob]:
+    """The crawl processes of ``plan``: none when it is better crawled in this one."""
+    crawling = context.config.settings.crawling
+    outlets = active_outlets(context, plan)
+    count = process_count(processes, crawling.crawl_processes, len(outlets))
+    if count < 2:
+        return []
+    groups = balance([(outlet.id, weight(outlet, plan)) for outlet in outlets], count)
+    by_id = {outlet.id: outlet for outlet in outlets}
+    settings = shard_settings(plan.extra_settings, crawling.extract_processes)
+    return [
+        ShardJob(
+            number=number,
+            total=count,
+            outlets=tuple(group),
+            spiders=tuple(
+                name
+                for name in plan.spiders
+                if any(has_sources(name, by_id[i], plan.windowed) for i in group)
+            ),
+            config_dir=str(context.config.directory),
+            database_url=context.config.settings.database_url,
+            log_level=plan.log_level,
+            settings=settings,
+            arguments=plan.arguments(group),
+        )
+        for number, group in enumerate(groups, 1)
+    ]
+
+
+def process_count(requested: int | None, configured: int | None, outlets: int) -> int:
+    """``requested``, else ``configured``, else one per CPU core; at most one per outlet."""
+    wanted = requested or configured or os.cpu_count() or 1
+    return max(1, min(wanted, outlets))
+
+
+def active_outlets(context: Context, plan: CrawlPlan) -> list[Outlet]:
+    """The selected outlets that any of the plan's spiders has sources for, in config order."""
+    config = context.config
+    selected = [config.outlet(i) for i in dict.fromkeys(plan.outlets)] or config.outlets
+    return [o for o in selected if any(has_sources(s, o, plan.windowed) for s in plan.spiders)]
+
+
+def weight(outlet: Outlet, plan: CrawlPlan) -> int:
+    """How much crawling ``outlet`` takes, roughly: its sources for the plan's spiders."""
+    return sum(
+        max(1, len(_sources(name, outlet, plan.windowed)))
+        for name in plan.spiders
+        if has_sources(name, outlet, plan.windowed)
+    )
+
+
+def _sources(spider: str, outlet: Outlet, windowed: bool) -> Sequence[str]:
+    if spider == "feeds":
+        return outlet.feeds
+    if spider == "sitemaps":
+        return outlet.sitemaps
+    return outlet.archives if windowed else outlet.sections
+
+
+def balance(weights: Sequence[tuple[str, int]], count: int) -> list[list[str]]:
+    """The ids in ``count`` groups of similar total weight, each in the given order."""
+    position = {outlet_id: index for index, (outlet_id, _) in enumerate(weights)}
+    groups: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for outlet_id, load in sorted(weights, key=lambda item: -item[1]):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(outlet_id)
+        loads[lightest] += load
+    return [sorted(group, key=position.__getitem__) for group in groups]
+
+
+def shard_settings(extra: dict[str, Any] | None, extract_processes: int | None) -> dict[str, Any]:
+    """The crawl's extra Scrapy settings for each process; unless settings.yaml sizes the
+    extraction pool, they extract in-process: the crawl processes already use the cores."""
+    settings = dict(extra or {})
+    if extract_processes is None:
+        settings.setdefault(EXTRACT_PROCESSES_SETTING, 0)
+    return settings
+
+
+@dataclass
+class Shard:
+    """A running crawl process, as the parent sees it."""
+
+    job: ShardJob
+    process: BaseProcess
+    channel: Connection
+    finished: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended: bool = False
+
+    def failure(self) -> str | None:
+        """What went wrong, naming the outlets; None when the process exited cleanly."""
+        code = self.process.exitcode
+        if code == 0:
+            return None
+        if code is not None and code < 0:
+            how = f"was killed by {signal.Signals(-code).name}"
+        else:
+            how = f"exited with code {code}"
+        return f"the crawl of {', '.join(self.job.outlets)} ({self.job.name}) {how}"
+
+    def cut_short(self, spider: str) -> bool:
+        """Whether this process failed before finishing ``spider``, which it was to run."""
+        return spider in self.job.spiders and spider not in self.finished and bool(self.failure())
+
+
+def run_sharded(
+    context: Context, plan: CrawlPlan, jobs: Sequence[ShardJob]
+) -> dict[str, dict[str, Any]]:
+    """Run each job in a crawl process of its own; the summed stats of each spider.
+
+    SIGINT and SIGTERM are passed on to the processes, which stop as a crawl of one process
+    does. Raises :class:`CrawlFailed` once all have ended if any failed.
+    """
+    runs = ShardRuns(context.engine, plan.outlets)
+    spawn = multiprocessing.get_context("spawn")
+    shards: list[Shard] = []
+    try:
+        with _passing_on_signals(shards):
+            for job in jobs:
+                _start(spawn, job, shards)
+            _follow(shards, runs)
+    finally:
+        _stop_leftovers(shards)
+    results = {
+        name: merged_stats(shards, name)
+        for name in plan.spiders
+        if name in runs.ids or any(name in shard.finished for shard in shards)
+    }
+    for name, stats in results.items():
+        runs.finish(name, stats, [s.failure() or "" for s in shards if s.cut_short(name)])
+    failures = [failure for shard in shards if (failure := shard.failure())]
+    if failures:
+        raise CrawlFailed(failures, results)
+    return results
+
+
+def _start(spawn: Any, job: ShardJob, shards: list[Shard]) -> None:
+    """Start a crawl process for ``job``, one of ``shards`` (those signals are passed on to).
+
+    It starts with SIGINT and SIGTERM held back (the mask is inherited) until its crawl can stop
+    cleanly: one passed on while it starts then stops it as it would later.
+    """
+    receiver, sender = spawn.Pipe(duplex=False)
+    process = spawn.Process(target=crawl_shard, args=(job, sender), name=job.label)
+    # Starting the resource tracker would unblock the signals blocked here: start it first.
+    resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        shards.append(Shard(job, process, receiver))
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        sender.close()  # the parent keeps no sending end: a dead child means end of file
+
+
+def _follow(shards: Sequence[Shard], runs: ShardRuns) -> None:
+    """Take in what the processes report until every one has ended."""
+    channels: dict[Any, Shard] = {shard.channel: shard for shard in shards}
+    sentinels = {shard.process.sentinel: shard for shard in shards}
+    while sentinels:
+        for ready in wait([*channels, *sentinels]):
+            if isinstance(ready, int):
+                shard = sentinels.pop(ready)
+                shard.process.join()
+                _drain(shard, runs)
+                channels.pop(shard.channel, None)
+                shard.channel.close()
+                shard.ended = True
+            elif ready in channels and not _receive(channels[ready], runs):
+                channels.pop(ready)
+
+
+def _receive(shard: Shard, runs: ShardRuns) -> bool:
+    """Take one report; False at the end of the channel."""
+    try:
+        event, spider, stats = shard.channel.recv()
+    except (EOFError, OSError):
+        return False
+    if event == "opened":
+        runs.opened(spider)
+    else:
+        shard.finished[spider] = stats
+    return True
+
+
+def _drain(shard: Shard, runs: ShardRuns) -> None:
+    # A process that has ended may have reported more than was read.
+    with contextlib.suppress(OSError):
+        while shard.channel.poll() and _receive(shard, runs):
+            pass
+
+
+@contextlib.contextmanager
+def _passing_on_signals(shards: Sequence[Shard]) -> Iterator[None]:
+    """SIGINT and SIGTERM to this process become SIGTERM to each crawl process still running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def pass_on(signum: int, _frame: Any) -> None:
+        for shard in shards:
+            pid = shard.process.pid
+            if not shard.ended and pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+    previous = {
+        signum: signal.signal(signum, pass_on) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stop_leftovers(shards: Sequence[Shard]) -> None:
+    """Stop processes still running when the parent gives up on them (its own error)."""
+    for shard in shards:
+        if shard.process.is_alive():
+            shard.process.terminate()
+            shard.process.join(30)
+            if shard.process.is_alive():
+                shard.process.kill()
+                shard.process.join()
+
+
+def merged_stats(shards: Sequence[Shard], spider: str) -> dict[str, Any]:
+    """The stats of ``spider`` over the processes; 'crashed' when one failed before its end."""
+    merged = merge_stats([shard.finished[spider] for shard in shards if spider in shard.finished])
+    if any(shard.cut_short(spider) for shard in shards):
+        merged["finish_reason"] = CRASHED
+    return merged
+
+
+MAXIMA = ("elapsed_time_seconds", "finish_time")
+
+
+def merge_stats(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One spider's stats from several processes: counts summed, the earliest start, the latest
+    finish, peaks (``*_max``, ``memusage/*``) and the longest time kept; a reason other than
+    'finished' wins."""
+    merged: dict[str, Any] = {}
+    for stats in parts:
+        for key, value in stats.items():
+            merged[key] = value if key not in merged else _merge_value(key, merged[key], value)
+    return merged
+
+
+def _merge_value(key: str, first: Any, second: Any) -> Any:
+    if key == "finish_reason":
+        return first if first != "finished" else second
+    if key == "start_time" and isinstance(first, datetime):
+        return min(first, second)
+    if key in MAXIMA or key.endswith("_max") or key.startswith("memusage/"):
+        return max(first, second)
+    if _number(first) and _number(second):
+        return first + second
+    return first
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class ShardRuns:
+    """The run records of a sharded crawl: one per spider, as a crawl of one process has.
+
+    A database that refuses writes gets no further records: ``unwritable`` says why, and the
+    crawl processes, which cannot store either, say so in their stats.
+    """
+
+    def __init__(self, engine: Engine, outlets: Sequence[str]) -> None:
+        self.engine = engine
+        self.outlets = outlets
+        self.ids: dict[str, int] = {}
+        self.unwritable: str | None = None
+
+    def opened(self, spider: str) -> None:
+        from mediamon.core.names import crawl_run_name
+        from mediamon.core.runs import start_run
+
+        if spider not in self.ids and self.unwritable is None:
+            with self._writing():
+                self.ids[spider] = start_run(self.engine, crawl_run_name(spider, self.outlets))
+
+    def finish(self, spider: str, stats: dict[str, Any], failures: list[str]) -> None:
+        from mediamon.core.runs import finish_run
+        from scrapers.extensions import KEPT_STATS, outcome_of
+
+        self.opened(spider)
+        if spider not in self.ids or self.unwritable is not None:
+            return
+        counts = {key: value for key, value in stats.items() if key.startswith(KEPT_STATS)}
+        errors = int(stats.get("log_count/ERROR", 0))
+        messages = [f"{errors} errors logged"] if errors else []
+        messages += failures
+        reason = str(stats.get("finish_reason", CRASHED))
+        with self._writing():
+            finish_run(self.engine, self.ids[spider], outcome_of(reason, errors), counts, messages)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            reason = unwritable_reason(exc)
+            if reason is None:
+                raise
+            self.unwritable = reason
+
+
+def crawl_shard(job: ShardJob, channel: Connection) -> None:
+    """A crawl process: the job's outlets with its spiders in order, each reported to the parent
+    as it opens and as it finishes."""
+    os.setpgid(0, 0)  # a Ctrl-C at the terminal reaches the parent only; it passes it on
+    _exit_with_parent()
+    settings = scrapy_settings(job.config_dir, job.database_url, job.log_level, job.settings)
+    extensions = settings.getdict("EXTENSIONS")
+    extensions[RUN_RECORDER] = None  # the parent records the runs of the whole crawl
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    label = job.label.replace("%", "%%")
+    settings.set("LOG_FORMAT", f"[{label}] {settings['LOG_FORMAT']}", priority="cmdline")
+    reported: set[str] = set()
+
+    def report(event: str, spider: str, stats: dict[str, Any] | None) -> None:
+        channel.send((event, spider, stats))
+        if event == "finished":
+            reported.add(spider)
+
+    results = run_in_order(settings, job.spiders, job.arguments, report)
+    for spider, stats in results.items():  # spiders stopped at once by a second signal
+        if spider not in reported:
+            report("finished", spider, stats)
+    channel.close()
+
+
+def _exit_with_parent() -> None:
+    """End this process at once when the parent dies (killed, say): nobody would stop it."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

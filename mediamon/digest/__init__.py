@@ -1,0 +1,1 @@
+"""The digest: selection, the model, renderers, the feed, health notes, mail, templates/."""

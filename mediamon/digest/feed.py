@@ -1,0 +1,67 @@
+"""An Atom feed of digests, one entry per day, so a feed reader can follow the digest.
+
+Each entry's content is the day's HTML digest (escaped, as Atom's type="html" requires); entry
+ids are stable per topic selection and day, so re-generating the feed updates entries in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from mediamon.core.db import utcnow
+from mediamon.digest.model import Digest
+from mediamon.digest.render import html_environment, render_html_body
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: datetime
+    summary: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    title: str
+    updated: datetime
+    entries: tuple[FeedEntry, ...]
+
+
+def render_atom(digests: Sequence[Digest]) -> str:
+    """The feed of ``digests`` (one per day), newest first."""
+    selection = digests[0].topic_filter if digests else None
+    entries = tuple(
+        _entry(d, selection) for d in sorted(digests, key=lambda d: d.start, reverse=True)
+    )
+    feed = Feed(
+        id=f"urn:mediamon:digest:{selection or 'all'}",
+        title=digests[0].heading if digests else "mediamon digest",
+        updated=max((entry.updated for entry in entries), default=utcnow()),
+        entries=entries,
+    )
+    return html_environment().get_template("digest.atom.j2").render(feed=feed)
+
+
+def _entry(digest: Digest, selection: str | None) -> FeedEntry:
+    day = digest.start.date().isoformat()
+    return FeedEntry(
+        id=f"urn:mediamon:digest:{selection or 'all'}:{day}",
+        title=f"{digest.title} · {digest.story_count} stories, {digest.new_count} new",
+        # A finished day keeps its time, so readers do not see old entries as changed.
+        updated=min(digest.end, digest.generated_at),
+        summary=_summary(digest),
+        content=str(render_html_body(digest)),
+    )
+
+
+def _summary(digest: Digest) -> str:
+    if digest.is_empty:
+        return "No articles were collected on this day."
+    top = [story for section in digest.sections for story in section.full[:1]]
+    lead = f"; top story: {top[0].headline}" if top else ""
+    return f"{digest.story_count} stories from {digest.article_count} articles{lead}"

@@ -1,0 +1,126 @@
+"""The digest job: build the digest, render it, write it to its file, optionally e-mail it, and
+record the run.
+
+Recording each run in the run history is what lets the next digest mark stories that are new
+since this one. A digest that could not be written or sent is recorded as failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from mediamon.core.config import Config
+from mediamon.core.files import write_atomically
+from mediamon.core.runs import finish_run, start_run
+from mediamon.digest.build import build_digest, day_window
+from mediamon.digest.feed import render_atom
+from mediamon.digest.mailer import Mail, MailError, send_mail
+from mediamon.digest.model import Digest
+from mediamon.digest.render import RENDERERS, render_html, render_text
+from mediamon.digest.selection import DIGEST_JOB, previous_digest_at
+
+FEED_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    start: datetime
+    end: datetime
+    topic: str | None = None
+    format: str = "md"
+    email: bool = False
+    out: Path | None = None
+
+
+class DigestOutputError(RuntimeError):
+    """The digest could not be written to its file; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    digest: Digest
+    rendered: str
+    emailed_to: tuple[str, ...]
+
+
+def run_digest(engine: Engine, config: Config, request: DigestRequest) -> DigestResult:
+    """Make the requested digest and record the run (outcome 'ok' or 'failed')."""
+    if request.topic:
+        config.topic(request.topic)  # an unknown topic fails before anything is recorded
+    run_id = start_run(engine, DIGEST_JOB)
+    try:
+        result = _make(engine, config, request, previous_digest_at(engine, request.topic, run_id))
+    except Exception as exc:
+        finish_run(engine, run_id, "failed", {"topic": request.topic}, [str(exc)])
+        raise
+    finish_run(engine, run_id, "ok", _counts(request, result), [])
+    return result
+
+
+def _make(
+    engine: Engine, config: Config, request: DigestRequest, previous: datetime | None
+) -> DigestResult:
+    digest = build_digest(engine, config, request.start, request.end, request.topic, previous)
+    if request.format == "atom":
+        rendered = render_atom(_daily_digests(engine, config, request, previous))
+    else:
+        rendered = RENDERERS[request.format](digest)
+    if request.out is not None:
+        _write(request.out, rendered)
+    emailed = _email(config, digest) if request.email else ()
+    return DigestResult(digest, rendered, emailed)
+
+
+def _write(out: Path, rendered: str) -> None:
+    try:
+        write_atomically(out, rendered)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise DigestOutputError(f"cannot write the digest to {out}: {why}") from exc
+
+
+def _daily_digests(
+    engine: Engine, config: Config, request: DigestRequest, previous: datetime | None
+) -> list[Digest]:
+    """One digest per day: the days of the period, or the last FEED_DAYS days up to it."""
+    zone = config.settings.zone
+    last = (request.end - timedelta(microseconds=1)).astimezone(zone).date()
+    first = request.start.astimezone(zone).date()
+    if last == first:
+        first = last - timedelta(days=FEED_DAYS - 1)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    windows = [day_window(day, zone) for day in days]
+    return [build_digest(engine, config, s, e, request.topic, previous) for s, e in windows]
+
+
+def _email(config: Config, digest: Digest) -> tuple[str, ...]:
+    settings = config.settings.digest.email
+    if settings is None:
+        raise MailError(
+            f"--email needs a digest.email block in {config.directory / 'settings.yaml'} "
+            "(smtp_host, smtp_port, sender, recipients)"
+        )
+    mail = Mail(mail_subject(digest), render_text(digest), render_html(digest))
+    return tuple(send_mail(settings, mail))
+
+
+def mail_subject(digest: Digest) -> str:
+    new = f", {digest.new_count} new" if digest.previous_digest_at else ""
+    return f"{digest.title}: {digest.story_count} stories{new}"
+
+
+def _counts(request: DigestRequest, result: DigestResult) -> dict[str, object]:
+    return {
+        "topic": request.topic,
+        "format": request.format,
+        "start": request.start.isoformat(),
+        "end": request.end.isoformat(),
+        "articles": result.digest.article_count,
+        "stories": result.digest.story_count,
+        "new_stories": result.digest.new_count,
+        "emailed_to": len(result.emailed_to),
+    }

@@ -1,0 +1,156 @@
+"""The scheduler's jobs: a crawl of a group of outlets, and the digest.
+
+APScheduler stores a job as a reference to a module-level function plus pickled arguments, so the
+arguments are plain values (outlet ids, the config directory, the database URL) and the
+functions look up everything else when they run: the configuration last validated by the running
+scheduler (see :func:`activate`), or the files on disk when no scheduler has activated one.
+
+Each run is one child process under :func:`mediamon.ops.supervise.run_supervised`. The child records
+its own run (``crawl:<spider>:<outlets>``, ``digest``); when it cannot (it crashed, hung, ran
+out of memory or was stopped) the scheduler records or corrects the run for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from mediamon.core.config import DATABASE_URL_ENV, Config, load_config
+from mediamon.core.config_models import SchedulerSettings
+from mediamon.core.db import open_database, utcnow
+from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
+from mediamon.core.runs import last_run_id, settle_child_runs
+from mediamon.ops.supervise import ChildResult, Limits, run_supervised
+
+logger = logging.getLogger(__name__)
+
+DIGEST_JOB = "digest"  # mediamon.digest.selection.DIGEST_JOB
+DIGEST_EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "json": "json", "atom": "xml"}
+
+_active_lock = threading.Lock()
+_active: dict[str, Config] = {}
+
+
+def activate(source_dir: str, config: Config) -> None:
+    """Make ``config`` (validated, snapshotted) what jobs configured from ``source_dir`` use."""
+    with _active_lock:
+        _active[source_dir] = config
+
+
+def active_config(config_dir: str, database_url: str) -> Config:
+    with _active_lock:
+        config = _active.get(config_dir)
+    return config or load_config(config_dir, database_url)
+
+
+@cache
+def engine_for(database_url: str) -> Engine:
+    return open_database(database_url)
+
+
+def crawl_job(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
+    """Crawl ``outlet_ids`` in a child process; record how it went; raise health alerts."""
+    config = active_config(config_dir, database_url)
+    engine = engine_for(database_url)
+    command = crawl_command(config.settings.scheduler, config.directory, outlet_ids)
+    names = crawl_run_names(outlet_ids)
+    limits = crawl_limits(config.settings.scheduler)
+    outcome = _run_recorded(engine, database_url, command, names, limits)
+    _check_health(engine, config)
+    return outcome
+
+
+def digest_job(config_dir: str, database_url: str) -> str:
+    """Write the digest of the previous day (the morning read) in each configured format,
+    e-mailing it once when e-mail is set."""
+    config = active_config(config_dir, database_url)
+    engine = engine_for(database_url)
+    settings = config.settings
+    limits = Limits(settings.scheduler.digest_time_limit, None, settings.scheduler.stop_grace)
+    yesterday = datetime.now(settings.zone).date() - timedelta(days=1)
+    outcomes = [
+        _run_recorded(engine, database_url, command, [DIGEST_JOB], limits)
+        for command in digest_commands(config, yesterday.isoformat())
+    ]
+    return next((outcome for outcome in outcomes if outcome != "ok"), "ok")
+
+
+def crawl_command(
+    settings: SchedulerSettings, config_dir: Path, outlet_ids: Sequence[str]
+) -> list[str]:
+    """``mediamon crawl`` for these outlets, or ``scheduler.crawl_command`` with its options.
+
+    The crawl's own time limit ends it cleanly a grace period before the scheduler would kill it.
+    """
+    base = settings.crawl_command or [sys.executable, "-m", "mediamon", "crawl"]
+    outlets = [option for outlet_id in outlet_ids for option in ("--outlet", outlet_id)]
+    time_limit = max(settings.crawl_time_limit - settings.stop_grace, 1)
+    return [*base, "--config", str(config_dir), "--time-limit", f"{time_limit:g}", *outlets]
+
+
+def crawl_run_names(outlet_ids: Sequence[str]) -> list[str]:
+    """The job names a crawl of these outlets records its runs under (see scrapers.extensions)."""
+    return [crawl_run_name(spider, outlet_ids) for spider in CRAWL_SPIDERS]
+
+
+def crawl_limits(settings: SchedulerSettings) -> Limits:
+    return Limits(settings.crawl_time_limit, settings.crawl_memory_limit_mb, settings.stop_grace)
+
+
+def digest_commands(config: Config, day: str) -> list[list[str]]:
+    """One ``mediamon digest --date DAY`` per format, into ``<output_dir>/digest-<day>.<ext>``."""
+    digest = config.settings.digest
+    base = [sys.executable, "-m", "mediamon", "digest", "--config", str(config.directory)]
+    commands = []
+    for output_format in digest.formats:
+        out = Path(digest.output_dir) / f"digest-{day}.{DIGEST_EXTENSIONS[output_format]}"
+        commands.append([*base, "--date", day, "--format", output_format, "--out", str(out)])
+    if digest.email is not None and digest.email.recipients and commands:
+        commands[0].append("--email")
+    return commands
+
+
+def _run_recorded(
+    engine: Engine,
+    database_url: str,
+    command: list[str],
+    run_names: Sequence[str],
+    limits: Limits,
+) -> str:
+    """Run ``command``; return the outcome recorded for it (the child's, or the scheduler's)."""
+    before, started_at = last_run_id(engine), utcnow()
+    logger.info("starting %s", " ".join(command))
+    # The URL goes by environment, not argv, so a password in it stays out of `ps`.
+    result = run_supervised(command, limits, {DATABASE_URL_ENV: database_url})
+    verdict, errors = _verdict(result), _errors(result)
+    runs = settle_child_runs(engine, run_names, before, verdict, errors, started_at)
+    outcomes = sorted({run.outcome for run in runs})
+    logger.info("%s: %s, recorded as %s", run_names[0], result.describe(), ", ".join(outcomes))
+    return outcomes[0] if len(outcomes) == 1 else "mixed"
+
+
+def _verdict(result: ChildResult) -> str | None:
+    """None when the child exited cleanly: its own record of the run stands."""
+    return None if result.exited_cleanly else result.outcome
+
+
+def _errors(result: ChildResult) -> list[str]:
+    if result.exited_cleanly:
+        return []
+    return [f"the process {result.describe()}", *result.stderr_tail]
+
+
+def _check_health(engine: Engine, config: Config) -> None:
+    from mediamon.ops.alerts import notify_new_alerts
+
+    try:
+        notify_new_alerts(engine, config)
+    except Exception:  # a broken alert channel must not fail the crawl job
+        logger.exception("checking outlet health failed")

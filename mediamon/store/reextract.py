@@ -1,0 +1,139 @@
+"""Re-extraction: re-run the current rules over stored raw HTML, writing only what changed.
+
+Used by `mediamon reextract` after prune rules, phrases, the appeal lexicon or the learned
+template lines have changed: a newly learned line also disappears from articles stored before
+it was learned. An article whose extraction comes out the same is not written at all; one whose
+text changes keeps its previous text as a version, and its near-duplicate signature is renewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session
+
+from mediamon.core.config_models import Config
+from mediamon.core.db import ArticleRow, decompress_html
+from mediamon.extract.extractor import ExtractedArticle, extract
+from mediamon.extract.learned import TemplateLines
+from mediamon.store.dedup import content_hash
+from mediamon.store.near_duplicates import forget_signature, index_signature, signature_of
+from mediamon.store.versions import keep_current_as_version
+
+BATCH_SIZE = 100
+
+
+@dataclass
+class ReextractReport:
+    examined: int = 0
+    changed: int = 0
+    failed: int = 0
+
+
+def count_articles(engine: Engine, outlet_id: str | None, since: datetime | None) -> int:
+    query = _selection(select(func.count(ArticleRow.id)), outlet_id, since)
+    with Session(engine) as session:
+        return session.scalar(query) or 0
+
+
+def reextract(
+    engine: Engine,
+    config: Config,
+    outlet_id: str | None = None,
+    since: datetime | None = None,
+    on_article: Callable[[], None] = lambda: None,
+) -> ReextractReport:
+    """Re-extract the selected stored articles; ``on_article`` is called after each one."""
+    rules = _OutletRules(config, TemplateLines(engine, config.settings.boilerplate_min_articles))
+    report = ReextractReport()
+    with Session(engine) as session:
+        for row in _rows(session, outlet_id, since):
+            _reextract_row(session, row, rules, report)
+            on_article()
+            if report.examined % BATCH_SIZE == 0:
+                session.commit()
+        session.commit()
+    return report
+
+
+def _selection(query: Select[Any], outlet_id: str | None, since: datetime | None) -> Select[Any]:
+    if outlet_id is not None:
+        query = query.where(ArticleRow.outlet_id == outlet_id)
+    if since is not None:
+        query = query.where(func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at) >= since)
+    return query
+
+
+def _rows(session: Session, outlet_id: str | None, since: datetime | None) -> Iterator[ArticleRow]:
+    query = _selection(select(ArticleRow), outlet_id, since).order_by(ArticleRow.id)
+    yield from session.scalars(query.execution_options(yield_per=BATCH_SIZE))
+
+
+class _OutletRules:
+    """Each outlet's prune rules, phrases and active template lines, read once per run."""
+
+    def __init__(self, config: Config, template_lines: TemplateLines) -> None:
+        self.outlets = {outlet.id: outlet for outlet in config.outlets}
+        self.template_lines = template_lines
+        self.lines: dict[str, set[str]] = {}
+
+    def extract(self, row: ArticleRow) -> ExtractedArticle | None:
+        outlet = self.outlets.get(row.outlet_id)
+        if row.outlet_id not in self.lines:
+            self.lines[row.outlet_id] = self.template_lines.active_lines(row.outlet_id)
+        return extract(
+            decompress_html(row.raw_html),
+            row.url,
+            prune=outlet.prune if outlet else (),
+            phrases=outlet.phrases if outlet else (),
+            template_lines=self.lines[row.outlet_id],
+            encoding=row.encoding,
+        )
+
+
+def _reextract_row(
+    session: Session, row: ArticleRow, rules: _OutletRules, report: ReextractReport
+) -> None:
+    report.examined += 1
+    result = rules.extract(row)
+    if result is None or not result.text:
+        report.failed += 1
+        return
+    changes = {
+        name: value
+        for name, value in _new_values(row, result).items()
+        if getattr(row, name) != value
+    }
+    if "text" in changes:
+        keep_current_as_version(session, row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    if "text" in changes:
+        _renew_signature(session, row)
+    report.changed += bool(changes)
+
+
+def _renew_signature(session: Session, row: ArticleRow) -> None:
+    signature = signature_of(row.text)
+    if signature is None:
+        forget_signature(session, row.id)
+    else:
+        index_signature(session, row.id, signature)
+
+
+def _new_values(row: ArticleRow, result: ExtractedArticle) -> dict[str, Any]:
+    return {
+        "title": result.title or row.title,
+        "text": result.text,
+        "authors": result.authors,
+        "published_at": result.published or row.published_at,
+        "updated_at": result.updated,
+        "language": result.language,
+        "removed": result.removed,
+        "is_teaser": result.is_teaser,
+        "content_hash": content_hash(result.text),
+    }

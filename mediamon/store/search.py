@@ -1,0 +1,170 @@
+"""Full-text search over stored articles, in the topic query language.
+
+Two steps: the full-text index (SQLite FTS5, migration 0002; a PostgreSQL tsvector, migration
+0003) narrows the archive to candidates, then ``Query.matches`` decides with the query language's
+exact semantics (stemming, phrases, NEAR, NOT). The index query is a loose superset: each word
+becomes a prefix search on the part of the word its stems share with it ("белгородской" ->
+белгород*), phrases and NEAR become AND, and NOT is left to the second step. On a database
+without the index every article passing the outlet, date and topic filters is a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, inspect, select, text
+from sqlalchemy.orm import Session
+
+from mediamon.core.db import ArticleRow, ArticleTopic
+from mediamon.query.nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term
+from mediamon.query.parser import Query
+from mediamon.query.stemming import term_keys
+from mediamon.query.text_analysis import normalize_word
+
+FTS_TABLE = "articles_fts"
+TSVECTOR_COLUMN = "search_words"
+# Migration 0003 indexes runs of letters and digits; a prefix longer than its first run
+# could never match one of them.
+LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+MIN_FTS_PREFIX = 2
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    outlets: Sequence[str] = ()
+    since: datetime | None = None
+    topic: str | None = None
+    limit: int | None = 20
+
+
+@dataclass(frozen=True)
+class IndexSyntax:
+    """How an index's query language writes AND, OR and a prefix search (None: too short)."""
+
+    and_: str
+    or_: str
+    prefix: Callable[[str], str | None]
+
+
+def _fts5_prefix(prefix: str) -> str | None:
+    # FTS5's tokenizer splits at apostrophes; the part before one is still a safe prefix.
+    prefix = prefix.split("'")[0]
+    if len(prefix) < MIN_FTS_PREFIX:
+        return None
+    return '"' + prefix.replace('"', '""') + '"*'
+
+
+def _tsquery_prefix(prefix: str) -> str | None:
+    first_run = LETTERS_AND_DIGITS.match(normalize_word(prefix))
+    if first_run is None or len(first_run.group()) < MIN_FTS_PREFIX:
+        return None
+    return first_run.group() + ":*"
+
+
+FTS5 = IndexSyntax(" AND ", " OR ", _fts5_prefix)
+TSQUERY = IndexSyntax(" & ", " | ", _tsquery_prefix)
+
+
+def fts_query(node: Node, syntax: IndexSyntax = FTS5) -> str | None:
+    """An index query matching at least every article ``node`` matches; None: cannot narrow."""
+    if isinstance(node, Term):
+        return syntax.prefix(node.word if node.prefix else _stem_prefix(node.word))
+    if isinstance(node, Phrase):
+        return _all_of(list(node.terms), syntax)
+    if isinstance(node, Near):
+        return _all_of([node.left, node.right], syntax)
+    if isinstance(node, And):
+        return _all_of(list(node.children), syntax)
+    if isinstance(node, AnyOf):
+        return _any_of(list(node.options), syntax)
+    if isinstance(node, Or):
+        return _any_of(list(node.children), syntax)
+    if isinstance(node, Not):
+        return None
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def _all_of(nodes: Sequence[Node], syntax: IndexSyntax) -> str | None:
+    parts = [part for node in nodes if (part := fts_query(node, syntax)) is not None]
+    return "(" + syntax.and_.join(parts) + ")" if parts else None
+
+
+def _any_of(nodes: Sequence[Node], syntax: IndexSyntax) -> str | None:
+    parts = [fts_query(node, syntax) for node in nodes]
+    if not parts or None in parts:
+        return None
+    return "(" + syntax.or_.join(part for part in parts if part) + ")"
+
+
+def _stem_prefix(word: str) -> str:
+    """The longest start of ``word`` that every form sharing one of its stems also starts with."""
+    prefix = word
+    for key in term_keys(word, None):
+        prefix = _common_start(prefix, key.partition(":")[2] or key)
+    return prefix
+
+
+def _common_start(first: str, second: str) -> str:
+    length = 0
+    for mine, theirs in zip(first, second, strict=False):
+        if mine != theirs:
+            break
+        length += 1
+    return first[:length]
+
+
+def has_fts(engine: Engine) -> bool:
+    """Whether the database has its kind's full-text index (SQLite FTS5, PostgreSQL tsvector)."""
+    if engine.dialect.name == "sqlite":
+        return inspect(engine).has_table(FTS_TABLE)
+    if engine.dialect.name == "postgresql":
+        columns = inspect(engine).get_columns(ArticleRow.__tablename__)
+        return any(column["name"] == TSVECTOR_COLUMN for column in columns)
+    return False
+
+
+def search(engine: Engine, query: Query, filters: SearchFilters) -> list[ArticleRow]:
+    """Stored articles matching ``query`` and the filters, newest first."""
+    found: list[ArticleRow] = []
+    with Session(engine) as session:
+        statement = _candidate_query(engine, query, filters).execution_options(yield_per=BATCH)
+        for row in session.scalars(statement):
+            if query.matches(row.title, row.text, row.language):
+                session.expunge(row)
+                found.append(row)
+                if filters.limit and len(found) >= filters.limit:
+                    break
+    return found
+
+
+def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Select[Any]:
+    statement = select(ArticleRow)
+    if filters.outlets:
+        statement = statement.where(ArticleRow.outlet_id.in_(filters.outlets))
+    if filters.since:
+        statement = statement.where(ArticleRow.published_at >= filters.since)
+    if filters.topic:
+        tagged = select(ArticleTopic.article_id).where(ArticleTopic.topic_id == filters.topic)
+        statement = statement.where(ArticleRow.id.in_(tagged))
+    if has_fts(engine):
+        statement = _narrowed(statement, query, engine.dialect.name)
+    return statement.order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc())
+
+
+def _narrowed(statement: Select[Any], query: Query, dialect: str) -> Select[Any]:
+    if dialect == "postgresql":
+        match = fts_query(query.root, TSQUERY)
+        condition = f"articles.{TSVECTOR_COLUMN} @@ to_tsquery('simple', :match)"
+        return (
+            statement if match is None else statement.where(text(condition).bindparams(match=match))
+        )
+    match = fts_query(query.root, FTS5)
+    if match is None:
+        return statement
+    matching = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
+    return statement.where(ArticleRow.id.in_(matching.bindparams(match=match)))
