@@ -37,7 +37,7 @@ def world_config(world: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def webhook() -> Iterator[Any]:
     """A local HTTP server on 127.0.0.1 that records the JSON POSTed to it (``.received``)."""
-    from tests.scheduler_helpers import webhook_receiver
+    from tests.support.scheduler import webhook_receiver
 
     with webhook_receiver() as server:
         yield server
