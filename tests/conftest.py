@@ -1,4 +1,10 @@
-"""Shared fixtures: the project's config and the local outlet world."""
+"""Shared fixtures: the project's config and the local outlet world; markers by directory.
+
+Every test under tests/e2e/ is marked ``e2e`` (real crawls of the outlet world, scheduler
+processes, chromium), so ``pytest -m "not e2e"`` is the quick loop; a test elsewhere that starts
+a real crawl carries ``@pytest.mark.e2e`` itself. A test on the PostgreSQL server (the
+``postgresql`` case of a parametrised database, or the migrated template) is marked ``postgres``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,18 @@ from typing import Any
 import pytest
 
 from tests.support import PROJECT_CONFIG
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgresql" in callspec.params.values()
+        if on_postgres or "migrated_postgres_template" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert quickstart_commands()[1] in ci.splitlines()
 
 
+@pytest.mark.e2e
 @pytest.mark.timeout(900)
 def test_demo_runs_from_a_fresh_clone_as_the_readme_says(tmp_path: Path) -> None:
     clone = tmp_path / "clone"

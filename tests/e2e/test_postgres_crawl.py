@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import ArticleRow, ArticleTopic, open_database
 from tests.support import run_mediamon, temporary_postgres_database
+
+pytestmark = pytest.mark.postgres
 
 
 def test_crawl_and_digest_on_postgresql(world: Any, world_config: Path, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ def crawl_with_processes(world: Any, directory: Path, processes: int) -> dict[st
         return {url: text for url, text in session.execute(select(ArticleRow.url, ArticleRow.text))}
 
 
+@pytest.mark.e2e
 def test_a_pool_of_two_stores_the_same_texts_as_in_process(world: Any, tmp_path: Path) -> None:
     in_process = crawl_with_processes(world, tmp_path / "inline", 0)
     pooled = crawl_with_processes(world, tmp_path / "pool", 2)

@@ -114,6 +114,7 @@ def test_the_schedulers_verdict_replaces_a_guess_of_killed(engine: Engine) -> No
     assert outcome(engine, run_id) == "timeout"
 
 
+@pytest.mark.e2e
 def test_a_sigkilled_crawl_is_shown_killed_by_status(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path}/crawl.sqlite"
     engine = open_database(database_url)
