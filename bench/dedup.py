@@ -28,12 +28,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import upgrade
-from mediamon.store.near_duplicates import (
-    TextSignature,
-    find_copies,
-    index_signature,
-    signature_of,
-)
+from mediamon.core.minhash import TextSignature, signature_of
+from mediamon.store.near_duplicates import find_copies, index_signature
 
 SEED = 20230522
 VOCABULARY = 30_000

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mediamon.core.minhash import TextSignature
+
 
 @dataclass
 class Article:
@@ -54,6 +56,10 @@ class Article:
     # dedup
     content_hash: str | None = None
     """Hash of the normalised text, for exact duplicate detection (dedup)."""
+    signature: TextSignature | None = field(default=None, compare=False, repr=False)
+    """MinHash of the text's word shingles, for near-duplicate detection and its index; None
+    when the text is too short (dedup: computed once when the store batch starts; whoever
+    changes ``text`` afterwards sets it again)."""
     duplicate_of: int | None = None
     """Database id of the first-seen article this one copies, if any (dedup)."""
 

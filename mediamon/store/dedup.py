@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
 from mediamon.core.db import ArticleRow
-from mediamon.store.near_duplicates import TextSignature, find_copies_of, signature_of
+from mediamon.core.minhash import TextSignature
+from mediamon.store.near_duplicates import find_copies_of
 
 NON_WORD = re.compile(r"\W+")
 MIN_HASHED_CHARS = 200
@@ -54,10 +55,11 @@ def find_originals(
     """For articles in arrival order, what each copies, as if they were stored one by one:
     a stored article or an earlier one of ``items``; exact copies before near ones, and among
     near ones the closest (stored articles first when equally close). ``exclude``: stored
-    articles not to compare with (a changed article's own row)."""
+    articles not to compare with (a changed article's own row). Reads each article's
+    ``content_hash`` and ``signature`` (see ``save_articles``)."""
     hashes = {item.content_hash for item in items if item.content_hash is not None}
     stored_exact = _first_by_hash(session, hashes, exclude)
-    signatures = [signature_of(item.text) for item in items]
+    signatures = [item.signature for item in items]
     stored_near = _stored_near_copies(session, signatures, exclude)
     batch = _Batch()
     originals: list[Original | None] = []

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import Config
 from mediamon.core.db import ArticleRow, decompress_html
+from mediamon.core.minhash import signature_of
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.dedup import content_hash
-from mediamon.store.near_duplicates import forget_signature, index_signature, signature_of
+from mediamon.store.near_duplicates import forget_signature, index_signature
 from mediamon.store.versions import keep_current_as_version
 
 BATCH_SIZE = 100

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
 from mediamon.core.db import ArticleRow, ArticleTopic, compress_html, table_of
+from mediamon.core.minhash import signature_of
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import canonicalize
 from mediamon.store.addresses import Addresses, own_row
 from mediamon.store.dedup import Original, content_hash, find_originals
-from mediamon.store.near_duplicates import index_signature, index_signatures, signature_of
+from mediamon.store.near_duplicates import index_signature, index_signatures
 from mediamon.store.versions import keep_current_as_version
 
 Outcome = Literal["new", "version", "unchanged", "elsewhere"]
@@ -55,10 +56,13 @@ def save_articles(
     engine: Engine, items: Sequence[Article], *, find_copies: bool = True
 ) -> list[Saved]:
     """Insert each article, or, when its outlet stored its URL with another text, append a
-    version; in arrival order, in one transaction."""
+    version; in arrival order, in one transaction. Each article's text hash and signature are
+    computed here, once, unless it carries them already."""
     for item in items:
         item.canonical_url = canonicalize(item.canonical_url or item.url)
         item.content_hash = item.content_hash or content_hash(item.text)
+        if item.signature is None:
+            item.signature = signature_of(item.text)
     try:
         with Session(engine) as session, session.begin():
             return _save_batch(session, items, find_copies)
@@ -125,7 +129,7 @@ def _insert_new(session: Session, items: Sequence[Article], find_copies: bool) -
     ]
     if topics:
         session.connection().execute(insert(table_of(ArticleTopic)), topics)
-    signed = [(i, signature_of(item.text)) for i, item in zip(ids, items, strict=True)]
+    signed = [(i, item.signature) for i, item in zip(ids, items, strict=True)]
     index_signatures(session, [(i, s) for i, s in signed if s is not None])
     return [
         Saved(i, "new", original.how if original else "")
@@ -159,9 +163,8 @@ def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
     session.execute(delete(ArticleTopic).where(ArticleTopic.article_id == row.id))
     session.flush()
     session.add_all(ArticleTopic(article_id=row.id, topic_id=t) for t in item.topics)
-    signature = signature_of(item.text)
-    if signature is not None:
-        index_signature(session, row.id, signature)
+    if item.signature is not None:
+        index_signature(session, row.id, item.signature)
 
 
 def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:

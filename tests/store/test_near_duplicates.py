@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import ArticleRow, MinHashBand, open_database
-from mediamon.store.near_duplicates import NUM_PERM, SEED, shingles, signature_of
+from mediamon.core.minhash import NUM_PERM, SEED, shingles, signature_of
 from tests.support.articles import Pipelines, make_article
 
 WIRE = [
