@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import TopicModel
 from mediamon.core.db import ArticleRow, ArticleTopic
+from mediamon.query.topics import CompiledTopic, TopicTagger
 from mediamon.store.search import SearchFilters, search
-from pipelines.topics import CompiledTopic, TopicTagger
 
 BATCH = 500
 

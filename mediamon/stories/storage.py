@@ -1,18 +1,17 @@
-"""Reading and writing stories: members, key counts, headlines; see ``pipelines.stories``.
+"""Reading and writing stories: members, key counts; see ``mediamon.stories.grouping``.
 
 Grouping writes with Core statements on the connection of the transaction that
-``pipelines.stories`` holds while it groups, which no other process groups during.
+``mediamon.stories.grouping`` holds while it groups, which no other process groups during.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -30,18 +29,18 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
-
-ARTICLES = cast(Table, ArticleRow.__table__)
-STORIES = cast(Table, Story.__table__)
-MEMBERS = cast(Table, StoryMember.__table__)
-STORY_KEYS = cast(Table, StoryKey.__table__)
-FREQUENCIES = cast(Table, EntityKeyFrequency.__table__)
-# Every article has the empty key, so its frequency is the number of grouped articles: the
-# rarity weights' denominator, read with the other frequencies instead of counted each time.
-ALL_ARTICLES = ""
-# Members kept in memory across stories to pick headlines (each holds its set of keys).
-CACHED_MEMBERS = 20_000
+from mediamon.core.db import ArticleRow, Story, StoryMember
+from mediamon.stories.headlines import Headlines
+from mediamon.stories.records import (
+    ALL_ARTICLES,
+    FREQUENCIES,
+    MEMBERS,
+    STORIES,
+    STORY_COLUMNS,
+    STORY_KEYS,
+    Arrival,
+    StoryState,
+)
 
 
 @dataclass(frozen=True)
@@ -68,29 +67,6 @@ class StoryView:
         return list(dict.fromkeys(article.outlet_id for article in self.articles))
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """An article as grouping sees it: when it appeared, its title and its entity keys."""
-
-    id: int
-    outlet_id: str
-    title: str
-    moment: datetime
-    keys: frozenset[str]
-
-
-@dataclass(frozen=True)
-class StoryState:
-    id: int
-    headline: str
-    first_outlet_id: str
-    first_article_id: int
-    first_seen_at: datetime
-    last_seen_at: datetime
-    article_count: int
-
-
-STORY_COLUMNS = [STORIES.c[name] for name in StoryState.__dataclass_fields__]
 # Statements built once: building one costs more than running it on SQLite.
 STORY_BY_ID = select(*STORY_COLUMNS).where(STORIES.c.id == bindparam("story_id"))
 INSERT_STORY = insert(STORIES).returning(STORIES.c.id)
@@ -208,9 +184,9 @@ def _insert_member(connection: Connection, story_id: int, article: Arrival, scor
 
 
 class KeyFrequencies:
-    """In how many grouped articles each key occurs (the rarity weights of ``pipelines.stories``),
-    as one grouping transaction sees them. What it counts is written at the end of the
-    transaction (``write``), in one statement rather than one per article."""
+    """In how many grouped articles each key occurs (the rarity weights of grouping), as one
+    grouping transaction sees them. What it counts is written at the end of the transaction
+    (``write``), in one statement rather than one per article."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -252,105 +228,6 @@ def _upsert(dialect: str, table: Table) -> Insert:
         index_elements=table.primary_key.columns,
         set_={"articles": table.c.articles + statement.excluded.articles},
     )
-
-
-@dataclass
-class _Member:
-    order: tuple[datetime, int]
-    keys: frozenset[str]
-    title: str
-    shared: int = 0
-    """How often its keys occur in the other members: the representative shares the most."""
-
-
-@dataclass
-class _Members:
-    """The members of one story, in the order they were seen, and how many have each key."""
-
-    article_count: int
-    members: list[_Member] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def add(self, member: _Member) -> None:
-        for other in self.members:
-            other.shared += len(other.keys & member.keys)
-        self.counts.update(member.keys)
-        member.shared = sum(self.counts[key] - 1 for key in member.keys)
-        bisect.insort(self.members, member, key=lambda m: m.order)
-        self.article_count += 1
-
-    def headline(self) -> str:
-        """The title of the member sharing the most keys with the others (the earliest on a tie)."""
-        return max(self.members, key=lambda m: m.shared).title
-
-
-class Headlines:
-    """Picks a story's headline as it grows, from the members of recently grown stories kept in
-    memory (at most ``capacity`` members in all) instead of reading them all each time.
-
-    Only an article added to a story whose count is the one remembered is added in memory:
-    any other change (another process grouping, a merge) reads the story's members again.
-    """
-
-    def __init__(self, capacity: int = CACHED_MEMBERS) -> None:
-        self.capacity = capacity
-        self._stories: OrderedDict[int, _Members] = OrderedDict()
-        self._size = 0
-
-    def after_adding(self, connection: Connection, story: StoryState, article: Arrival) -> str:
-        """The headline of ``story`` with ``article`` (whose membership is written) added."""
-        known = self._take(story.id)
-        if known is None or known.article_count != story.article_count:
-            return self.reloaded(connection, story.id)
-        known.add(_Member((article.moment, article.id), article.keys, article.title))
-        self._keep(story.id, known)
-        return known.headline()
-
-    def reloaded(self, connection: Connection, story_id: int) -> str:
-        """The headline of a story, from its members as stored."""
-        self.forget(story_id)
-        loaded = _stored_members(connection, story_id)
-        self._keep(story_id, loaded)
-        return loaded.headline()
-
-    def forget(self, story_id: int) -> None:
-        self._take(story_id)
-
-    def clear(self) -> None:
-        self._stories.clear()
-        self._size = 0
-
-    def _take(self, story_id: int) -> _Members | None:
-        members = self._stories.pop(story_id, None)
-        if members is not None:
-            self._size -= len(members.members)
-        return members
-
-    def _keep(self, story_id: int, members: _Members) -> None:
-        if len(members.members) > self.capacity:
-            return
-        self._stories[story_id] = members
-        self._size += len(members.members)
-        while self._size > self.capacity:
-            _, oldest = self._stories.popitem(last=False)
-            self._size -= len(oldest.members)
-
-
-def _stored_members(connection: Connection, story_id: int) -> _Members:
-    query = (
-        select(MEMBERS.c.seen_at, MEMBERS.c.article_id, MEMBERS.c["keys"], ARTICLES.c.title)
-        .join(ARTICLES, ARTICLES.c.id == MEMBERS.c.article_id)
-        .where(MEMBERS.c.story_id == story_id)
-        .order_by(MEMBERS.c.seen_at, MEMBERS.c.article_id)
-    )
-    members = [
-        _Member((seen, article_id), frozenset(keys), title or "")
-        for seen, article_id, keys, title in connection.execute(query)
-    ]
-    counts = Counter(key for member in members for key in member.keys)
-    for member in members:
-        member.shared = sum(counts[key] - 1 for key in member.keys)
-    return _Members(len(members), members, counts)
 
 
 def stories_between(engine: Engine, start: datetime, end: datetime) -> list[StoryView]:
