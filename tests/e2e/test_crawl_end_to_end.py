@@ -91,6 +91,7 @@ def test_unrelated_stories_do_not_carry_the_topic(crawls: TwoCrawls, world: Any)
 
 def test_no_stored_text_keeps_appeals_or_page_chrome(crawls: TwoCrawls, world: Any) -> None:
     rows = stored(crawls.engine)
+    assert world.articles
     for article in world.articles:
         text = rows[article.url].text
         leaked = [s for s in (*SEED_APPEAL, *article.boilerplate) if s in text]
@@ -99,6 +100,7 @@ def test_no_stored_text_keeps_appeals_or_page_chrome(crawls: TwoCrawls, world: A
 
 def test_every_body_paragraph_is_kept(crawls: TwoCrawls, world: Any) -> None:
     rows = stored(crawls.engine)
+    assert world.articles
     for article in world.articles:
         missing = [p for p in article.body if p not in rows[article.url].text]
         assert not missing, f"{article.url} lost {missing}"
@@ -128,7 +130,7 @@ def test_second_crawl_gets_304_for_every_feed(crawls: TwoCrawls, world: Any) -> 
     with Session(crawls.engine) as session:
         feeds = list(session.scalars(select(Feed)))
     assert {f.url for f in feeds} == feed_urls
-    assert all(f.etag or f.last_modified for f in feeds)
+    assert feeds and all(f.etag or f.last_modified for f in feeds)
 
 
 def test_no_stored_article_page_is_requested_again(crawls: TwoCrawls, world: Any) -> None:

@@ -124,7 +124,7 @@ def test_feeds_are_scheduled_and_a_second_run_queues_nothing_stored(
     with Session(engine) as session:
         polled = {feed.url: feed.next_poll_at for feed in session.scalars(select(Feed))}
     assert set(polled) == {url for outlet in world.outlets for url in outlet.feed_urls}
-    assert all(polled.values()), "--due-only needs each feed's next poll time"
+    assert polled and all(polled.values()), "--due-only needs each feed's next poll time"
     world.clear_requests()
     again = run_mediamon("crawl", "--distributed", "--spider", "feeds", "--config", str(config))
     assert "  0 articles queued for the workers" in again.stdout

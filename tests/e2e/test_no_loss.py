@@ -93,7 +93,9 @@ def test_killed_right_after_a_feed_is_saved_as_read_loses_nothing(
     listed = {url: outlet for outlet in world.outlets for url in outlet.feed_urls}
     # Every feed saved as read at the moment of the kill had every article it lists stored.
     stored = stored_urls(database)
-    for feed in read_feeds(database):
+    read = read_feeds(database)
+    assert read, "no feed was saved as read"
+    for feed in read:
         outlet = listed[feed]
         missing = {a.url for a in outlet.latest(outlet.spec.feed_size)} - stored
         assert not missing, f"{feed} was saved as read, yet {sorted(missing)} are not stored"

@@ -152,6 +152,7 @@ def test_redirects_to_another_loopback_address_are_refused_before_connecting(
     assert attacked.trap == [], "nothing reached the trap: robots.txt, feed, article"
     assert not [r for r in attacked.requests if r.host == attacked.other_host]
     refused = [line for line in attacked.crawl.output.splitlines() if "(private_address)" in line]
+    assert attacked.targets
     for target in attacked.targets.values():
         assert len([line for line in refused if f"refused {target} " in line]) == 1, target
     # robots.txt once per spider (a missing one is asked for again), the feed, the articles
@@ -215,7 +216,7 @@ def test_behind_a_proxy_the_crawl_makes_no_lookups_and_still_refuses(tmp_path: P
     assert result.counts["mediamon/hostile/offsite_redirect"] == 1
     assert result.counts["mediamon/refused/private_address"] == 2
     assert trap.connections == []
-    assert all(urlhost(url) == host for url in asked), asked
+    assert asked and all(urlhost(url) == host for url in asked), asked
 
 
 def urlhost(url: str) -> str:

@@ -42,12 +42,14 @@ def interleave(body: list[str], appeals: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("language", sorted(MULTILINGUAL))
 def test_each_appeal_is_classified_on_its_own(language: str) -> None:
+    assert MULTILINGUAL[language]["appeals"]
     for appeal in MULTILINGUAL[language]["appeals"]:
         assert classify(appeal) is not None, appeal
 
 
 @pytest.mark.parametrize("language", sorted(MULTILINGUAL))
 def test_news_paragraphs_are_not_classified_as_appeals(language: str) -> None:
+    assert MULTILINGUAL[language]["body"]
     for paragraph in MULTILINGUAL[language]["body"]:
         assert classify(paragraph) is None, paragraph
 
@@ -160,7 +162,9 @@ def test_asks_behind_narrow_stems_are_classified(ask: str) -> None:
 
 
 def test_the_shared_stem_gate_lets_every_stem_of_every_category_through() -> None:
+    assert PROSE_CATEGORIES
     for category in PROSE_CATEGORIES:
+        assert category.stems, category
         for stem in category.stems:
             assert ANY_STEM.search(f"text {stem} text"), stem
 

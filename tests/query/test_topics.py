@@ -142,6 +142,8 @@ def test_from_crawler_without_topics_is_not_configured(config_dir: Path, tmp_pat
 
 def test_project_topics_tag_the_outlet_world_stories_as_labelled() -> None:
     tagger = TopicTagger(load_config(PROJECT_CONFIG).topics)
-    for story in load_stories():
+    stories = load_stories()
+    assert stories
+    for story in stories:
         tags = tagger.tag(story.title, "\n".join(story.paragraphs), None, story.published)
         assert set(tags) == story.topics, f"{story.outlet_id}/{story.slug}"

@@ -98,7 +98,7 @@ def store_world_ungrouped(engine: Engine, articles: list[Any]) -> list[Any]:
     """Store ``articles`` in this order, in one batch, without grouping them."""
     items = [world_item(article) for article in articles]
     Pipelines(engine).store.store(items)
-    assert all(item.id is not None for item in items)
+    assert items and all(item.id is not None for item in items)
     return items
 
 
@@ -107,6 +107,8 @@ def group_as_a_crawl(engine: Engine, items: list[Any], batch: int) -> Counter[st
     them go, each batch in one turn of an asyncio loop; the pipeline's counts."""
     stats = StatsRecorder()
     pipeline = StoriesPipeline(engine, cast(Any, stats))
+
+    assert items and batch > 0
 
     async def crawl() -> None:
         for start in range(0, len(items), batch):
@@ -154,6 +156,7 @@ def test_world_incursion_coverage_is_one_story_across_languages(
     assert incursion.first_seen_at == earliest.published
     assert incursion.headline in {a.title for a in first_days}
     unrelated = [a for a in world.articles if not a.about_belgorod]
+    assert unrelated
     assert all(len(story(engine, ids[a.url]).articles) == 1 for a in unrelated)
     assert_consistent(engine)
 
@@ -243,7 +246,7 @@ def assert_consistent(engine: Engine) -> None:
         for member, title in session.execute(query):
             members.setdefault(member.story_id, []).append((member, title or ""))
         stories = {story.id: story for story in session.scalars(select(Story))}
-        assert set(members) == set(stories)
+        assert members and set(members) == set(stories)
         grouped = sum(len(story_members) for story_members in members.values())
         assert grouped == session.scalar(select(func.count()).select_from(ArticleRow))
         all_keys: Counter[str] = Counter()
