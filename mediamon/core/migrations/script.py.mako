@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import mediamon.core.db
+import mediamon.core.models
 ${imports if imports else ""}
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
