@@ -18,14 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import BoilerplateLine, BoilerplateSighting, utcnow
+from mediamon.core.db import BoilerplateLine, utcnow
+from mediamon.extract.learned_writes import LINES, Line, LineRow, Sighting, write_sightings
 
 ACTIVE_STATUSES = ("learned", "pinned")
 MANUAL_STATUSES = ("pinned", "exempt")
@@ -41,12 +39,6 @@ LOOKUP_ARTICLES = 10
 # saves. Past MAX_REMEMBERED_LINES everything is forgotten.
 REMEMBER_FROM_COUNT = 2
 MAX_REMEMBERED_LINES = 100_000
-
-SIGHTINGS = cast(Table, BoilerplateSighting.__table__)
-LINES = cast(Table, BoilerplateLine.__table__)
-Line = tuple[str, str]  # (outlet_id, line_hash)
-Sighting = tuple[str, str, str]  # (outlet_id, line_hash, article_key)
-LineRow = tuple[str, str, str, int]  # (outlet_id, line_hash, status, article_count)
 
 
 def normalise_line(text: str) -> str:
@@ -179,7 +171,7 @@ class TemplateLines:
         self._sightings, self._texts, self._buffered_articles = set(), {}, 0
         try:
             with self.engine.begin() as connection:
-                rows = _write(connection, sightings, texts)
+                rows = write_sightings(connection, sightings, texts)
                 learned = self._learn(connection, rows)
         except BaseException:
             # Kept for the next flush: the batch was rolled back, and writing it is idempotent.
@@ -246,62 +238,6 @@ class TemplateLines:
             row.status = status
             self._settled.add((outlet_id, row.line_hash))
             return LineReport(row.line_hash, row.text, row.article_count or 0, row.status)
-
-
-def _write(
-    connection: Connection, sightings: set[Sighting], texts: dict[Line, str]
-) -> list[LineRow]:
-    """Insert the sightings not yet stored, add them to their lines' counts; returns the lines."""
-    inserted = _insert_sightings(connection, sightings)
-    now = utcnow()
-    values = [
-        {
-            "outlet_id": outlet_id,
-            "line_hash": hash_,
-            "text": texts[outlet_id, hash_],
-            "article_count": inserted[outlet_id, hash_],
-            "status": "candidate",
-            "first_seen_at": now,
-        }
-        for outlet_id, hash_ in sorted(texts)  # one lock order for every process
-    ]
-    upsert, parameters = _bulk_insert(connection, LINES, values)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[LINES.c.outlet_id, LINES.c.line_hash],
-        set_={"article_count": LINES.c.article_count + upsert.excluded.article_count},
-    )
-    columns = (LINES.c.outlet_id, LINES.c.line_hash, LINES.c.status, LINES.c.article_count)
-    rows = connection.execute(upsert.returning(*columns), parameters)
-    return [cast(LineRow, tuple(row)) for row in rows]
-
-
-def _insert_sightings(connection: Connection, sightings: set[Sighting]) -> Counter[Line]:
-    """Insert the sightings, skipping those already stored (by any process); counts by line."""
-    values = [
-        {"outlet_id": outlet_id, "line_hash": hash_, "article_key": article}
-        for outlet_id, hash_, article in sorted(sightings)
-    ]
-    statement, parameters = _bulk_insert(connection, SIGHTINGS, values)
-    columns = (SIGHTINGS.c.outlet_id, SIGHTINGS.c.line_hash)
-    rows = connection.execute(statement.on_conflict_do_nothing().returning(*columns), parameters)
-    return Counter((outlet_id, hash_) for outlet_id, hash_ in rows)
-
-
-def _bulk_insert(
-    connection: Connection, table: Table, values: list[dict[str, Any]]
-) -> tuple[postgresql.Insert | sqlite.Insert, Any]:
-    """The dialect's INSERT of many rows (it has ON CONFLICT), and the parameters to run it with.
-
-    On PostgreSQL the rows go as one array per column: a VALUES list of a thousand rows costs the
-    driver several times more CPU to send than the rows' own writes cost the server.
-    """
-    if connection.dialect.name != "postgresql":
-        return sqlite.insert(table), values
-    names = list(values[0])
-    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
-    rows = func.unnest(*arrays).table_valued(*names).render_derived()
-    statement = postgresql.insert(table).from_select(names, select(*rows.c))
-    return statement, {name: [row[name] for row in values] for name in names}
 
 
 def _new_line(session: Session, outlet_id: str, hash_: str, text: str) -> BoilerplateLine:
