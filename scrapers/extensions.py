@@ -1,4 +1,5 @@
-"""RunRecorder: records every crawl in the runs table, with its outcome and crawl stats."""
+"""RunRecorder: records every crawl in the runs table, with its outcome and crawl stats (a
+``mediamon.core.runs.RunRecord`` per spider)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ from sqlalchemy import Engine
 from mediamon.core.context import context_from_settings
 from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.names import crawl_run_name
-from mediamon.core.runs import finish_run, start_run
+from mediamon.core.runs import RunRecord
 from mediamon.store.unwritable import stop_crawl
-
-KEPT_STATS = ("mediamon/", "item_scraped_count", "item_dropped_count", "downloader/response_status")
 
 
 class RunRecorder:
@@ -31,7 +30,7 @@ class RunRecorder:
         self.engine = engine
         self.stats = stats
         self.on_unwritable = on_unwritable
-        self.run_id: int | None = None
+        self.run: RunRecord | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -48,19 +47,15 @@ class RunRecorder:
     def spider_opened(self, spider: Spider) -> None:
         outlets = getattr(spider, "outlet_filter", [])
         try:
-            self.run_id = start_run(self.engine, crawl_run_name(spider.name, outlets))
+            self.run = RunRecord.start(self.engine, crawl_run_name(spider.name, outlets))
         except Exception as exc:
             self._unwritable(exc)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.run_id is None:
+        if self.run is None:
             return
-        stats = self.stats.get_stats()
-        counts = {k: v for k, v in stats.items() if k.startswith(KEPT_STATS)}
-        errors = int(stats.get("log_count/ERROR", 0))
-        messages = [f"{errors} errors logged"] if errors else []
         try:
-            finish_run(self.engine, self.run_id, outcome_of(reason, errors), counts, messages)
+            self.run.finish_crawl(reason, self.stats.get_stats())
         except Exception as exc:
             self._unwritable(exc)
 
@@ -71,10 +66,3 @@ class RunRecorder:
             raise error
         if self.on_unwritable is not None:
             self.on_unwritable(reason)
-
-
-def outcome_of(reason: str, errors: int) -> str:
-    """'ok', 'errors' (finished but logged errors), or Scrapy's close reason (e.g. 'shutdown')."""
-    if reason != "finished":
-        return reason
-    return "errors" if errors else "ok"

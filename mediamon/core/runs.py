@@ -1,5 +1,10 @@
 """Run history: every job run (a crawl, a digest) is recorded with its outcome and counts.
 
+This module is the one writer of run records: a job records its own run with a
+:class:`RunRecord` (``start``, then ``finish`` or ``fail``; a crawl's from its Scrapy stats with
+``finish_crawl``), and the scheduler settles the runs of a child process with
+:class:`ChildRuns`.
+
 A run records the process recording it (pid and host name). A process killed outright (SIGKILL,
 the machine's OOM killer) cannot finish its run; the next run started on the same host settles
 such a run as 'killed' (see :func:`settle_killed_runs`).
@@ -9,7 +14,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +25,49 @@ from sqlalchemy.orm import Session
 from mediamon.core.db import Run, utcnow
 
 KILLED = "killed"
+FAILED = "failed"
+# The crawl stats a crawl's run keeps.
+KEPT_STATS = ("mediamon/", "item_scraped_count", "item_dropped_count", "downloader/response_status")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The record of one run of ``job`` by this process, from its start to its outcome."""
+
+    engine: Engine
+    id: int
+    job: str
+
+    @classmethod
+    def start(cls, engine: Engine, job: str) -> RunRecord:
+        """Record the start of a run of ``job``; first settle the killed runs of this host."""
+        return cls(engine, start_run(engine, job), job)
+
+    def finish(
+        self, outcome: str, counts: dict[str, Any] | None = None, errors: Sequence[str] = ()
+    ) -> None:
+        finish_run(self.engine, self.id, outcome, counts or {}, list(errors))
+
+    def fail(self, error: BaseException | str, counts: dict[str, Any] | None = None) -> None:
+        """Record the run as 'failed', with the error's message."""
+        self.finish(FAILED, counts, [str(error)])
+
+    def finish_crawl(
+        self, reason: str, stats: Mapping[str, Any], failures: Sequence[str] = ()
+    ) -> None:
+        """Record a crawl's outcome from Scrapy's close ``reason`` and its stats: the kept
+        counts, the number of errors it logged, and ``failures`` (e.g. a crawl process died)."""
+        counts = {key: value for key, value in stats.items() if key.startswith(KEPT_STATS)}
+        errors = int(stats.get("log_count/ERROR", 0))
+        messages = [f"{errors} errors logged"] if errors else []
+        self.finish(crawl_outcome(reason, errors), counts, [*messages, *failures])
+
+
+def crawl_outcome(reason: str, errors: int) -> str:
+    """'ok', 'errors' (finished but logged errors), or Scrapy's close reason (e.g. 'shutdown')."""
+    if reason != "finished":
+        return reason
+    return "errors" if errors else "ok"
 
 
 def start_run(engine: Engine, job: str) -> int:
@@ -92,6 +141,23 @@ def process_exists(pid: int) -> bool:
 # another process guessed for it: the scheduler knows better why. A run the child finished
 # otherwise keeps its own outcome.
 SUPERSEDED_OUTCOMES = ("running", "shutdown", KILLED)
+
+
+class ChildRuns:
+    """The runs a child process records (under ``jobs``), settled by its parent when it exits:
+    created just before the child starts."""
+
+    def __init__(self, engine: Engine, jobs: Sequence[str]) -> None:
+        self.engine = engine
+        self.jobs = list(jobs)
+        self.after_id = last_run_id(engine)
+        self.started_at = utcnow()
+
+    def settle(self, verdict: str | None, errors: list[str]) -> list[Run]:
+        """See :func:`settle_child_runs`."""
+        return settle_child_runs(
+            self.engine, self.jobs, self.after_id, verdict, errors, self.started_at
+        )
 
 
 def last_run_id(engine: Engine) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from mediamon.core.config import Outlet
 from mediamon.core.context import Context
 from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.runs import RunRecord
 from mediamon.crawl.run import CrawlFailed, CrawlPlan, has_sources, run_in_order, scrapy_settings
 
 EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
@@ -339,31 +340,29 @@ class ShardRuns:
     def __init__(self, engine: Engine, outlets: Sequence[str]) -> None:
         self.engine = engine
         self.outlets = outlets
-        self.ids: dict[str, int] = {}
+        self.records: dict[str, RunRecord] = {}
         self.unwritable: str | None = None
+
+    @property
+    def ids(self) -> dict[str, int]:
+        """The run id of each spider opened so far."""
+        return {spider: record.id for spider, record in self.records.items()}
 
     def opened(self, spider: str) -> None:
         from mediamon.core.names import crawl_run_name
-        from mediamon.core.runs import start_run
 
-        if spider not in self.ids and self.unwritable is None:
+        if spider not in self.records and self.unwritable is None:
             with self._writing():
-                self.ids[spider] = start_run(self.engine, crawl_run_name(spider, self.outlets))
+                name = crawl_run_name(spider, self.outlets)
+                self.records[spider] = RunRecord.start(self.engine, name)
 
     def finish(self, spider: str, stats: dict[str, Any], failures: list[str]) -> None:
-        from mediamon.core.runs import finish_run
-        from scrapers.extensions import KEPT_STATS, outcome_of
-
         self.opened(spider)
-        if spider not in self.ids or self.unwritable is not None:
+        if spider not in self.records or self.unwritable is not None:
             return
-        counts = {key: value for key, value in stats.items() if key.startswith(KEPT_STATS)}
-        errors = int(stats.get("log_count/ERROR", 0))
-        messages = [f"{errors} errors logged"] if errors else []
-        messages += failures
         reason = str(stats.get("finish_reason", CRASHED))
         with self._writing():
-            finish_run(self.engine, self.ids[spider], outcome_of(reason, errors), counts, messages)
+            self.records[spider].finish_crawl(reason, stats, failures)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from mediamon.core.config import Config
 from mediamon.core.files import write_atomically
-from mediamon.core.runs import finish_run, start_run
+from mediamon.core.runs import RunRecord
 from mediamon.digest.build import build_digest, day_window
 from mediamon.digest.feed import render_atom
 from mediamon.digest.mailer import Mail, MailError, send_mail
@@ -51,13 +51,13 @@ def run_digest(engine: Engine, config: Config, request: DigestRequest) -> Digest
     """Make the requested digest and record the run (outcome 'ok' or 'failed')."""
     if request.topic:
         config.topic(request.topic)  # an unknown topic fails before anything is recorded
-    run_id = start_run(engine, DIGEST_JOB)
+    run = RunRecord.start(engine, DIGEST_JOB)
     try:
-        result = _make(engine, config, request, previous_digest_at(engine, request.topic, run_id))
+        result = _make(engine, config, request, previous_digest_at(engine, request.topic, run.id))
     except Exception as exc:
-        finish_run(engine, run_id, "failed", {"topic": request.topic}, [str(exc)])
+        run.fail(exc, {"topic": request.topic})
         raise
-    finish_run(engine, run_id, "ok", _counts(request, result), [])
+    run.finish("ok", _counts(request, result))
     return result
 
 

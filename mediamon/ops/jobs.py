@@ -24,9 +24,9 @@ from sqlalchemy import Engine
 
 from mediamon.core.config import DATABASE_URL_ENV, Config, load_config
 from mediamon.core.config_models import SchedulerSettings
-from mediamon.core.db import open_database, utcnow
+from mediamon.core.db import open_database
 from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
-from mediamon.core.runs import last_run_id, settle_child_runs
+from mediamon.core.runs import ChildRuns
 from mediamon.ops.supervise import ChildResult, Limits, run_supervised
 
 logger = logging.getLogger(__name__)
@@ -125,12 +125,11 @@ def _run_recorded(
     limits: Limits,
 ) -> str:
     """Run ``command``; return the outcome recorded for it (the child's, or the scheduler's)."""
-    before, started_at = last_run_id(engine), utcnow()
+    child_runs = ChildRuns(engine, run_names)
     logger.info("starting %s", " ".join(command))
     # The URL goes by environment, not argv, so a password in it stays out of `ps`.
     result = run_supervised(command, limits, {DATABASE_URL_ENV: database_url})
-    verdict, errors = _verdict(result), _errors(result)
-    runs = settle_child_runs(engine, run_names, before, verdict, errors, started_at)
+    runs = child_runs.settle(_verdict(result), _errors(result))
     outcomes = sorted({run.outcome for run in runs})
     logger.info("%s: %s, recorded as %s", run_names[0], result.describe(), ", ".join(outcomes))
     return outcomes[0] if len(outcomes) == 1 else "mixed"

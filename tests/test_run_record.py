@@ -1,0 +1,72 @@
+"""One run-recording API: RunRecord for a job's own run, ChildRuns for a child's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from mediamon.core.db import Run, open_database
+from mediamon.core.runs import ChildRuns, RunRecord, crawl_outcome
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_database(f"sqlite:///{tmp_path}/mediamon.sqlite")
+
+
+def stored(engine: Engine, run_id: int) -> Run:
+    with Session(engine) as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        return run
+
+
+def test_a_run_is_running_until_finished(engine: Engine) -> None:
+    record = RunRecord.start(engine, "digest")
+    assert stored(engine, record.id).outcome == "running"
+    record.finish("ok", {"articles": 3})
+    run = stored(engine, record.id)
+    assert (run.job, run.outcome, run.counts, run.errors) == ("digest", "ok", {"articles": 3}, [])
+    assert run.finished_at is not None
+
+
+def test_a_failed_run_keeps_the_error(engine: Engine) -> None:
+    record = RunRecord.start(engine, "digest")
+    record.fail(ValueError("no such topic"), {"topic": "x"})
+    run = stored(engine, record.id)
+    assert (run.outcome, run.counts, run.errors) == ("failed", {"topic": "x"}, ["no such topic"])
+
+
+def test_a_crawl_run_keeps_its_own_stats_and_counts_errors(engine: Engine) -> None:
+    record = RunRecord.start(engine, "crawl:feeds:all")
+    stats = {"mediamon/store/new": 4, "item_scraped_count": 5, "log_count/ERROR": 2, "x": 1}
+    record.finish_crawl("finished", stats, ["shard 1 died"])
+    run = stored(engine, record.id)
+    assert run.outcome == "errors"
+    assert run.counts == {"mediamon/store/new": 4, "item_scraped_count": 5}
+    assert run.errors == ["2 errors logged", "shard 1 died"]
+
+
+@pytest.mark.parametrize(
+    ("reason", "errors", "outcome"),
+    [("finished", 0, "ok"), ("finished", 1, "errors"), ("shutdown", 0, "shutdown")],
+)
+def test_crawl_outcome(reason: str, errors: int, outcome: str) -> None:
+    assert crawl_outcome(reason, errors) == outcome
+
+
+def test_child_runs_settle_only_the_runs_started_after_them(engine: Engine) -> None:
+    earlier = RunRecord.start(engine, "crawl:feeds:all")
+    child = ChildRuns(engine, ["crawl:feeds:all"])
+    own = RunRecord.start(engine, "crawl:feeds:all")
+    (settled,) = child.settle("timeout", ["stopped at its limit"])
+    assert settled.id == own.id and settled.outcome == "timeout"
+    assert stored(engine, earlier.id).outcome == "running"
+
+
+def test_child_runs_record_a_child_that_recorded_nothing(engine: Engine) -> None:
+    (settled,) = ChildRuns(engine, ["digest"]).settle("crashed", ["exit code 1"])
+    assert (settled.job, settled.outcome) == ("digest", "crashed")
