@@ -13,9 +13,11 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
+from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
+from mediamon.core.names import EXTRACT_PROCESSES_SETTING
+from mediamon.core.sources import WINDOW_SPIDERS
 
-BACKFILL_SPIDERS = ("sitemaps", "sections")
 AGAIN = "run the backfill again"
 
 
@@ -52,7 +54,7 @@ def backfill(
     # One request at a time, extracted in one crawl process, makes the limit exact: nothing
     # beyond it is already downloading, waiting in the extraction pool or in another process.
     extra = (
-        {"CLOSESPIDER_ITEMCOUNT": limit, "CONCURRENT_REQUESTS": 1, "MEDIAMON_EXTRACT_PROCESSES": 0}
+        {"CLOSESPIDER_ITEMCOUNT": limit, "CONCURRENT_REQUESTS": 1, EXTRACT_PROCESSES_SETTING: 0}
         if limit
         else {}
     )
@@ -60,7 +62,7 @@ def backfill(
     processes = 1 if limit else None
     try:
         results = run_crawl(
-            ctx, BACKFILL_SPIDERS, outlets, "WARNING", extra, arguments, processes, time_limit
+            ctx, WINDOW_SPIDERS, outlets, "WARNING", extra, arguments, processes, time_limit
         )
     except CrawlFailed as failed:
         echo_progress(failed.results)
@@ -91,9 +93,9 @@ def window(
 
 def progress_line(spider: str, stats: dict[str, Any]) -> str:
     return (
-        f"{spider}: {stats.get('mediamon/collect/listed', 0)} listed, "
-        f"{stats.get('mediamon/articles/already_stored', 0)} already stored, "
-        f"{stats.get('mediamon/store/stored', 0)} new articles stored, "
-        f"{stats.get('mediamon/collect/failed', 0)} failed "
+        f"{spider}: {stats.get(stat.LISTED, 0)} listed, "
+        f"{stats.get(stat.ALREADY_STORED, 0)} already stored, "
+        f"{stats.get(stat.STORED, 0)} new articles stored, "
+        f"{stats.get(stat.COLLECT_FAILED, 0)} failed "
         f"(finished: {stats.get('finish_reason', 'unknown')})"
     )

@@ -15,9 +15,10 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
+from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
+from mediamon.core.sources import CRAWL_SPIDERS, source_kind
 from mediamon.crawl.distributed import HANDED_OFF_STAT
-from mediamon.crawl.run import SPIDERS
 
 
 @click.command()
@@ -26,7 +27,7 @@ from mediamon.crawl.run import SPIDERS
     "--spider",
     "spiders",
     multiple=True,
-    type=click.Choice(SPIDERS),
+    type=click.Choice(CRAWL_SPIDERS),
     help="Which spider to run (repeatable) [default: all].",
 )
 @click.option(
@@ -87,9 +88,10 @@ def crawl(
     )
     arguments = {"due_only": "1"} if due_only else None
     extra = distributed_settings(ctx, redis_url) if distributed else None
+    spiders = spiders or CRAWL_SPIDERS
     try:
         results = run_crawl(
-            ctx, spiders or SPIDERS, outlets, log_level, extra, arguments, processes, time_limit
+            ctx, spiders, outlets, log_level, extra, arguments, processes, time_limit
         )
     except CrawlFailed as failed:
         echo_results(failed.results, distributed)
@@ -116,47 +118,21 @@ def distributed_settings(ctx: Context, redis_url: str | None) -> dict[str, Any]:
 
 
 def summarise(spider: str, stats: dict[str, Any]) -> str:
-    """The spider's own figures, then the new articles per outlet."""
-    figures = [f"{stats.get('mediamon/store/stored', 0)} new articles stored"]
-    figures += [f"{stats.get(key, 0)} {label}" for key, label in SPIDER_FIGURES.get(spider, ())]
-    if stats.get("mediamon/store/failed"):
-        figures.append(f"{stats['mediamon/store/failed']} of them not stored")
-    if spider == "sitemaps":
-        figures.insert(1, f"{sitemaps_read(stats)} sitemaps read")
+    """The articles stored, the spider's own figures, then the new articles per outlet."""
+    from mediamon.store.unwritable import STORE_FAILED_STAT
+
+    figures = [f"{stats.get(stat.STORED, 0)} new articles stored"]
+    own = source_kind(spider).figures if spider in CRAWL_SPIDERS else ()
+    figures += [f"{figure.value(stats)} {figure.label}" for figure in own]
+    if stats.get(STORE_FAILED_STAT):
+        figures.append(f"{stats[STORE_FAILED_STAT]} of them not stored")
     lines = [f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"]
     lines += [f"  {outlet}: {count}" for outlet, count in sorted(stored_per_outlet(stats).items())]
     return "\n".join(lines)
 
 
-SPIDER_FIGURES: dict[str, tuple[tuple[str, str], ...]] = {
-    "feeds": (
-        ("mediamon/feeds/parsed", "feeds changed"),
-        ("mediamon/feeds/not_modified", "feeds unchanged"),
-        ("mediamon/feeds/not_due", "feeds not due"),
-        ("mediamon/feeds/failed", "feeds failed"),
-        ("mediamon/articles/failed", "articles failed"),
-    ),
-    "sitemaps": (
-        ("mediamon/collect/listed", "articles listed"),
-        ("mediamon/articles/already_stored", "already stored"),
-        ("mediamon/collect/failed", "failed"),
-    ),
-    "sections": (
-        ("mediamon/sections/pages", "pages read"),
-        ("mediamon/collect/listed", "articles listed"),
-        ("mediamon/articles/already_stored", "already stored"),
-        ("mediamon/collect/failed", "failed"),
-    ),
-}
-SITEMAP_KINDS = ("mediamon/sitemaps/index", "mediamon/sitemaps/urlset")
-
-
-def sitemaps_read(stats: dict[str, Any]) -> int:
-    return sum(int(stats.get(key, 0)) for key in SITEMAP_KINDS)
-
-
 def stored_per_outlet(stats: dict[str, Any]) -> dict[str, int]:
-    prefix = "mediamon/store/outlet/"
+    prefix = stat.STORED_PER_OUTLET
     return {
         key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)
     }

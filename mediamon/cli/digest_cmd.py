@@ -10,8 +10,8 @@ import click
 
 from mediamon.cli.common import config_options
 from mediamon.core.context import Context
+from mediamon.core.digest_formats import DEFAULT_DIGEST_FORMAT, DIGEST_FORMAT_NAMES, formats_help
 
-FORMATS = ("html", "md", "txt", "json", "atom")
 SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
@@ -32,11 +32,10 @@ SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
-    default="md",
+    type=click.Choice(DIGEST_FORMAT_NAMES),
+    default=DEFAULT_DIGEST_FORMAT,
     show_default=True,
-    help="html (for a browser or mail), md, txt, json, or atom (a feed, one entry per day "
-    "for the last 7 days or for each day since --since).",
+    help=formats_help(),
 )
 @click.option(
     "--out",

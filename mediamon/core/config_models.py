@@ -29,6 +29,7 @@ from mediamon.core.settings_models import (
     SchedulerSettings,
     SettingsFile,
 )
+from mediamon.core.sources import SOURCE_FIELDS
 from mediamon.core.url_patterns import search
 
 __all__ = [
@@ -91,10 +92,9 @@ class OutletModel(Strict):
 
     @model_validator(mode="after")
     def _has_sources(self) -> OutletModel:
-        if not (self.feeds or self.sitemaps or self.sections or self.archives):
-            raise ValueError(
-                "an outlet needs at least one of 'feeds', 'sitemaps', 'sections' or 'archives'"
-            )
+        if not any(getattr(self, field) for field in SOURCE_FIELDS):
+            *first, last = (f"'{field}'" for field in SOURCE_FIELDS)
+            raise ValueError(f"an outlet needs at least one of {', '.join(first)} or {last}")
         return self
 
 

@@ -1,15 +1,23 @@
-"""The names crawls and their runs go by, defined once and imported everywhere (no copies that
-drift): the crawl's spiders and the ``crawl:<spider>:<outlets>`` run names. Imports nothing, so
-the scheduler reads them without loading Scrapy."""
+"""The names things go by, defined once and imported everywhere (no copies that drift): run and
+job names, setting keys and environment variables shared by modules that do not import each
+other. Imports only plain data, so the scheduler reads them without loading Scrapy."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-CRAWL_SPIDERS = ("feeds", "sitemaps", "sections")
-"""The spiders of a crawl, in the order they run."""
+from mediamon.core.sources import CRAWL_SPIDERS as CRAWL_SPIDERS
+
 CRAWL_JOB_PREFIX = "crawl:"
 ALL_OUTLETS = "all"
+DIGEST_JOB = "digest"
+"""The job name of the digest and of its runs."""
+
+EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"
+"""Scrapy setting: extraction processes of a crawl (0: extract in the crawl process)."""
+SMTP_USERNAME_ENV = "MEDIAMON_SMTP_USERNAME"
+SMTP_PASSWORD_ENV = "MEDIAMON_SMTP_PASSWORD"
+"""The default of digest.email.password_env."""
 
 
 def crawl_run_name(spider: str, outlet_ids: Sequence[str]) -> str:

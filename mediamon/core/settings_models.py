@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from mediamon.core.config_types import Cron, HttpUrl, Strict
+from mediamon.core.digest_formats import DEFAULT_DIGEST_FORMAT, DIGEST_FORMAT_NAMES
+from mediamon.core.names import SMTP_PASSWORD_ENV
 
 
 class EmailSettings(Strict):
@@ -17,24 +19,24 @@ class EmailSettings(Strict):
     smtp_port: int = Field(587, ge=1, le=65535)
     starttls: bool = True
     username: str | None = None
-    password_env: str = "MEDIAMON_SMTP_PASSWORD"
+    password_env: str = SMTP_PASSWORD_ENV
     sender: str = "mediamon@localhost"
     recipients: list[str] = Field(default_factory=list)
 
 
 class DigestSettings(Strict):
     schedule: Cron = "0 7 * * *"
-    formats: list[str] = Field(default_factory=lambda: ["md"])
+    formats: list[str] = Field(default_factory=lambda: [DEFAULT_DIGEST_FORMAT])
     output_dir: str = "digests"
     email: EmailSettings | None = None
 
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: list[str]) -> list[str]:
-        known = {"md", "html", "txt", "json", "atom"}
-        unknown = [f for f in value if f not in known]
+        unknown = [f for f in value if f not in DIGEST_FORMAT_NAMES]
         if unknown:
-            raise ValueError(f"unknown format(s) {unknown}; choose from {sorted(known)}")
+            known = sorted(DIGEST_FORMAT_NAMES)
+            raise ValueError(f"unknown format(s) {unknown}; choose from {known}")
         return value
 
 

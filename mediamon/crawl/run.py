@@ -23,6 +23,7 @@ from scrapy.utils.reactor import install_reactor
 from mediamon.core.config import Outlet
 from mediamon.core.context import CONFIG_SETTING, DATABASE_SETTING, Context
 from mediamon.core.names import CRAWL_SPIDERS
+from mediamon.core.sources import source_kind
 from mediamon.store.unwritable import CLOSE_REASON as UNWRITABLE_CLOSE_REASON
 
 SPIDERS = CRAWL_SPIDERS
@@ -101,11 +102,7 @@ def needed_spiders(
 
 
 def has_sources(spider: str, outlet: Outlet, windowed: bool) -> bool:
-    if spider == "feeds":
-        return bool(outlet.feeds) and not windowed
-    if spider == "sitemaps":
-        return windowed or bool(outlet.sitemaps)
-    return bool(outlet.archives if windowed else outlet.sections)
+    return source_kind(spider).has_sources(outlet, windowed)
 
 
 def run_crawl(

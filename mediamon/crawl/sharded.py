@@ -28,6 +28,7 @@ from mediamon.core.config import Outlet
 from mediamon.core.context import Context
 from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.runs import RunRecord
+from mediamon.core.sources import source_kind
 from mediamon.crawl.run import CrawlFailed, CrawlPlan, has_sources, run_in_order, scrapy_settings
 
 EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
@@ -115,12 +116,8 @@ def weight(outlet: Outlet, plan: CrawlPlan) -> int:
     )
 
 
-def _sources(spider: str, outlet: Outlet, windowed: bool) -> Sequence[str]:
-    if spider == "feeds":
-        return outlet.feeds
-    if spider == "sitemaps":
-        return outlet.sitemaps
-    return outlet.archives if windowed else outlet.sections
+def _sources(spider: str, outlet: Outlet, windowed: bool) -> Sequence[object]:
+    return source_kind(spider).sources(outlet, windowed)
 
 
 def balance(weights: Sequence[tuple[str, int]], count: int) -> list[list[str]]:

@@ -14,14 +14,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from mediamon.core.config import Config
+from mediamon.core.digest_formats import DEFAULT_DIGEST_FORMAT, digest_format
 from mediamon.core.files import write_atomically
+from mediamon.core.names import DIGEST_JOB
 from mediamon.core.runs import RunRecord
 from mediamon.digest.build import build_digest, day_window
-from mediamon.digest.feed import render_atom
-from mediamon.digest.mailer import Mail, MailError, send_mail
+from mediamon.digest.formats import MAIL_PARTS, RENDERERS
+from mediamon.digest.mailer import Mail, MailError, MailPart, send_mail
 from mediamon.digest.model import Digest
-from mediamon.digest.render import RENDERERS, render_html, render_text
-from mediamon.digest.selection import DIGEST_JOB, previous_digest_at
+from mediamon.digest.selection import previous_digest_at
 
 FEED_DAYS = 7
 
@@ -31,7 +32,7 @@ class DigestRequest:
     start: datetime
     end: datetime
     topic: str | None = None
-    format: str = "md"
+    format: str = DEFAULT_DIGEST_FORMAT
     email: bool = False
     out: Path | None = None
 
@@ -65,10 +66,9 @@ def _make(
     engine: Engine, config: Config, request: DigestRequest, previous: datetime | None
 ) -> DigestResult:
     digest = build_digest(engine, config, request.start, request.end, request.topic, previous)
-    if request.format == "atom":
-        rendered = render_atom(_daily_digests(engine, config, request, previous))
-    else:
-        rendered = RENDERERS[request.format](digest)
+    renderer = RENDERERS[request.format]
+    daily = _daily_digests(engine, config, request, previous) if renderer.daily else [digest]
+    rendered = renderer.render(daily)
     if request.out is not None:
         _write(request.out, rendered)
     emailed = _email(config, digest) if request.email else ()
@@ -104,8 +104,12 @@ def _email(config: Config, digest: Digest) -> tuple[str, ...]:
             f"--email needs a digest.email block in {config.directory / 'settings.yaml'} "
             "(smtp_host, smtp_port, sender, recipients)"
         )
-    mail = Mail(mail_subject(digest), render_text(digest), render_html(digest))
-    return tuple(send_mail(settings, mail))
+    parts = tuple(_mail_part(name, digest) for name in MAIL_PARTS)
+    return tuple(send_mail(settings, Mail(mail_subject(digest), parts)))
+
+
+def _mail_part(format_name: str, digest: Digest) -> MailPart:
+    return MailPart(digest_format(format_name).media_type, RENDERERS[format_name].render([digest]))
 
 
 def mail_subject(digest: Digest) -> str:

@@ -16,8 +16,8 @@ from email.utils import format_datetime, make_msgid
 
 from mediamon.core.config_models import EmailSettings
 from mediamon.core.db import utcnow
+from mediamon.core.names import SMTP_USERNAME_ENV
 
-USERNAME_ENV = "MEDIAMON_SMTP_USERNAME"
 TIMEOUT_S = 30
 
 
@@ -26,14 +26,21 @@ class MailError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class MailPart:
+    media_type: str
+    """A text/* type, e.g. text/plain (mediamon.core.digest_formats)."""
+    content: str
+
+
+@dataclass(frozen=True)
 class Mail:
     subject: str
-    text: str
-    html: str
+    parts: tuple[MailPart, ...]
+    """Alternatives of the same content, the plainest first (clients prefer the last)."""
 
 
 def build_message(settings: EmailSettings, mail: Mail) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML preferred by capable clients."""
+    """A multipart/alternative message of the mail's parts, e.g. plain text and HTML."""
     if not settings.recipients:
         raise MailError("digest.email.recipients in settings.yaml is empty: add an address")
     message = EmailMessage()
@@ -42,8 +49,10 @@ def build_message(settings: EmailSettings, mail: Mail) -> EmailMessage:
     message["To"] = ", ".join(settings.recipients)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
+    first, *alternatives = mail.parts
+    message.set_content(first.content, subtype=_subtype(first))
+    for part in alternatives:
+        message.add_alternative(part.content, subtype=_subtype(part))
     return message
 
 
@@ -71,7 +80,7 @@ def send_mail(
 
 
 def _credentials(settings: EmailSettings, environ: Mapping[str, str]) -> tuple[str, str] | None:
-    username = environ.get(USERNAME_ENV) or settings.username
+    username = environ.get(SMTP_USERNAME_ENV) or settings.username
     if not username:
         return None
     password = environ.get(settings.password_env)
@@ -94,6 +103,13 @@ def _secure(smtp: smtplib.SMTP, settings: EmailSettings, will_login: bool) -> No
         raise MailError(
             "refusing to send the SMTP password unencrypted: set digest.email.starttls: true"
         )
+
+
+def _subtype(part: MailPart) -> str:
+    maintype, _, subtype = part.media_type.partition("/")
+    if maintype != "text":
+        raise ValueError(f"a mail part is text, not {part.media_type}")
+    return subtype
 
 
 def _server(settings: EmailSettings) -> str:

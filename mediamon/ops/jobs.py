@@ -25,14 +25,12 @@ from sqlalchemy import Engine
 from mediamon.core.config import DATABASE_URL_ENV, Config, load_config
 from mediamon.core.config_models import SchedulerSettings
 from mediamon.core.db import open_database
-from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
+from mediamon.core.digest_formats import digest_format
+from mediamon.core.names import CRAWL_SPIDERS, DIGEST_JOB, crawl_run_name
 from mediamon.core.runs import ChildRuns
 from mediamon.ops.supervise import ChildResult, Limits, run_supervised
 
 logger = logging.getLogger(__name__)
-
-DIGEST_JOB = "digest"  # mediamon.digest.selection.DIGEST_JOB
-DIGEST_EXTENSIONS = {"md": "md", "html": "html", "txt": "txt", "json": "json", "atom": "xml"}
 
 _active_lock = threading.Lock()
 _active: dict[str, Config] = {}
@@ -110,7 +108,7 @@ def digest_commands(config: Config, day: str) -> list[list[str]]:
     base = [sys.executable, "-m", "mediamon", "digest", "--config", str(config.directory)]
     commands = []
     for output_format in digest.formats:
-        out = Path(digest.output_dir) / f"digest-{day}.{DIGEST_EXTENSIONS[output_format]}"
+        out = Path(digest.output_dir) / f"digest-{day}.{digest_format(output_format).extension}"
         commands.append([*base, "--date", day, "--format", output_format, "--out", str(out)])
     if digest.email is not None and digest.email.recipients and commands:
         commands[0].append("--email")
