@@ -68,7 +68,7 @@ def test_every_spider_of_the_table_is_a_scrapy_spider() -> None:
     from mediamon.crawl.run import scrapy_settings
 
     loader = SpiderLoader.from_settings(scrapy_settings("config", "sqlite://", "WARNING"))
-    assert set(CRAWL_SPIDERS) <= set(loader.list())
+    assert CRAWL_SPIDERS and set(CRAWL_SPIDERS) <= set(loader.list())
     for spider in CRAWL_SPIDERS:
         assert loader.load(spider).name == spider
 
@@ -144,7 +144,7 @@ def test_the_digest_command_offers_every_format_of_the_table() -> None:
     assert choices(digest, "output_format") == DIGEST_FORMAT_NAMES
     (param,) = [p for p in digest.params if p.name == "output_format"]
     assert isinstance(param, click.Option) and param.help
-    assert all(name in param.help for name in DIGEST_FORMAT_NAMES)
+    assert DIGEST_FORMAT_NAMES and all(name in param.help for name in DIGEST_FORMAT_NAMES)
 
 
 def test_every_format_has_one_renderer_and_the_mail_parts_are_text() -> None:
