@@ -1,5 +1,6 @@
 """The stories item pipeline: a Scrapy adapter that groups each stored article into a story
-with mediamon.stories.grouping (which explains how stories are formed)."""
+with mediamon.stories.grouping (which explains how stories are formed), handing it what it needs
+of the item rather than reading back what the store stage just wrote."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import Engine
 
 from mediamon.core.article import Article
 from mediamon.core.context import context_from_settings
-from mediamon.stories.grouping import assign_story, grouping
+from mediamon.core.textclean import clean_title
+from mediamon.stories.grouping import Assignment, NewArticle, assign, assign_story, grouping
 from mediamon.stories.headlines import Headlines
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ class StoriesPipeline:
         self.stats = stats
         self.batch_size = batch_size
         self.headlines = Headlines()
-        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[NewArticle, asyncio.Future[None]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoriesPipeline:
@@ -48,15 +50,16 @@ class StoriesPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article) or item.id is None:
             return item
+        article = new_article(item)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.group([item.id])
+            self.group_articles([article])
             return item
         grouped: asyncio.Future[None] = loop.create_future()
         if not self._waiting:
             loop.call_soon(self.flush)
-        self._waiting.append((item.id, grouped))
+        self._waiting.append((article, grouped))
         if len(self._waiting) >= self.batch_size:
             self.flush()
         return _once_done(grouped, item)
@@ -69,7 +72,7 @@ class StoriesPipeline:
         waiting, self._waiting = self._waiting, []
         if len(waiting) > 1:
             try:
-                self.group([article_id for article_id, _ in waiting])
+                self.group_articles([article for article, _ in waiting])
             except Exception:
                 logger.warning(
                     "grouping %d articles failed; grouping them one by one", len(waiting)
@@ -79,23 +82,45 @@ class StoriesPipeline:
                     _settle(grouped)
                 return
         # One at a time, so that an article that cannot be grouped fails alone.
-        for article_id, grouped in waiting:
+        for article, grouped in waiting:
             try:
-                self.group([article_id])
+                self.group_articles([article])
             except Exception as exc:
                 _settle(grouped, exc)
             else:
                 _settle(grouped)
 
-    def group(self, article_ids: Sequence[int]) -> None:
+    def group_articles(self, articles: Sequence[NewArticle]) -> None:
         """Group stored articles, in this order, in one transaction."""
         with grouping(self.engine, self.headlines) as transaction:
-            assignments = [assign_story(transaction, article_id) for article_id in article_ids]
-        if self.stats is not None:
-            for assignment in assignments:
-                if assignment is not None:
-                    outcome = "started" if assignment.started else "joined"
-                    self.stats.inc_value(f"mediamon/stories/{outcome}")
+            self._count([assign(transaction, article) for article in articles])
+
+    def group(self, article_ids: Sequence[int]) -> None:
+        """Group stored articles read from the database by id, in this order, in one
+        transaction (for articles stored without grouping; a crawl's come with their items)."""
+        with grouping(self.engine, self.headlines) as transaction:
+            self._count([assign_story(transaction, article_id) for article_id in article_ids])
+
+    def _count(self, assignments: Sequence[Assignment | None]) -> None:
+        if self.stats is None:
+            return
+        for assignment in assignments:
+            if assignment is not None:
+                outcome = "started" if assignment.started else "joined"
+                self.stats.inc_value(f"mediamon/stories/{outcome}")
+
+
+def new_article(item: Article) -> NewArticle:
+    """What grouping needs of a stored item, as the store stage stored it."""
+    assert item.id is not None
+    return NewArticle(
+        item.id,
+        item.outlet_id,
+        item.title or clean_title(item.hint_title) or "",
+        item.published_at or item.hint_published or item.fetched_at,
+        item.text,
+        item.duplicate_of,
+    )
 
 
 def _settle(grouped: asyncio.Future[None], failure: Exception | None = None) -> None:

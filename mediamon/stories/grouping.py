@@ -22,7 +22,6 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
 
@@ -76,6 +75,11 @@ ARTICLE_QUERY = (
     .where(ARTICLES.c.id == bindparam("article_id"))
 )
 
+# The story an article is in, if any.
+MEMBERSHIP = select(MEMBERS.c.story_id, MEMBERS.c.score).where(
+    MEMBERS.c.article_id == bindparam("article_id")
+)
+
 # The stories that share at least MIN_SHARED_KEYS of some keys, counted in the database: most
 # stories that share one key with an article share no other.
 SHARING = (
@@ -95,6 +99,20 @@ CANDIDATES = (
         STORIES.c.first_seen_at <= bindparam("until"),
     )
 )
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """What grouping needs of a stored article, as the store stage hands it on (no reading it
+    back): its id, outlet, title, the time it appeared (published, else fetched), its text and
+    the article it copies."""
+
+    id: int
+    outlet_id: str
+    title: str
+    moment: datetime
+    text: str
+    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -135,20 +153,43 @@ def grouping(engine: Engine, headlines: Headlines | None = None) -> Iterator[Gro
 
 
 def assign_story(grouping: Grouping, article_id: int) -> Assignment | None:
-    """Put a stored article into a story (an existing one, or a new one); idempotent. None when
-    there is no such article.
+    """Put a stored article, read from the database by id, into a story (see ``assign``); None
+    when there is no such article. For regrouping what is stored; a crawl hands ``assign``
+    what it has."""
+    found = grouping.connection.execute(ARTICLE_QUERY, {"article_id": article_id}).first()
+    if found is None:
+        return None
+    if found.story_id is not None:
+        return Assignment(found.story_id, False, found.score)
+    article = NewArticle(
+        article_id,
+        found.outlet_id,
+        found.title or "",
+        found.published_at or found.fetched_at,
+        found.text,
+    )
+    return _place(grouping, _arrival(article), found.original_story_id)
+
+
+def assign(grouping: Grouping, article: NewArticle) -> Assignment:
+    """Put a stored article into a story (an existing one, or a new one); idempotent.
 
     An article that fits several stories joins the best and merges the others into it: arrival
     order (which crawls do not control) then matters less.
     """
     connection = grouping.connection
-    found = connection.execute(ARTICLE_QUERY, {"article_id": article_id}).first()
-    if found is None:
-        return None
-    if found.story_id is not None:
-        return Assignment(found.story_id, False, found.score)
-    article = _arrival(article_id, found)
-    fitting = _fitting_stories(grouping, article, found.original_story_id)
+    member = connection.execute(MEMBERSHIP, {"article_id": article.id}).first()
+    if member is not None:
+        return Assignment(member.story_id, False, member.score)
+    original_story_id = None
+    if article.duplicate_of is not None:  # the first column: the original's story
+        original_story_id = connection.scalar(MEMBERSHIP, {"article_id": article.duplicate_of})
+    return _place(grouping, _arrival(article), original_story_id)
+
+
+def _place(grouping: Grouping, article: Arrival, original_story_id: int | None) -> Assignment:
+    connection = grouping.connection
+    fitting = _fitting_stories(grouping, article, original_story_id)
     grouping.frequencies.count(article.keys)
     if not fitting:
         return Assignment(start_story(connection, article), True, 0.0)
@@ -159,14 +200,9 @@ def assign_story(grouping: Grouping, article_id: int) -> Assignment | None:
     return Assignment(story.id, False, score)
 
 
-def _arrival(article_id: int, found: Any) -> Arrival:
-    return Arrival(
-        article_id,
-        found.outlet_id,
-        found.title or "",
-        found.published_at or found.fetched_at,
-        frozenset(entity_keys(found.text)),
-    )
+def _arrival(article: NewArticle) -> Arrival:
+    keys = frozenset(entity_keys(article.text))
+    return Arrival(article.id, article.outlet_id, article.title, article.moment, keys)
 
 
 def _fitting_stories(
