@@ -3,7 +3,8 @@
     python scheduler.py --config config        # the same as `mediamon run --config config`
 
 The scheduler lives in mediamon.ops.scheduler; this file is the entry point the project's layout
-promises. Stop it with SIGTERM or Ctrl-C; reload its configuration with SIGHUP.
+promises, and runs it through `mediamon run` (which logs its progress and reports a bad config).
+Stop it with SIGTERM or Ctrl-C; reload its configuration with SIGHUP.
 """
 
 from __future__ import annotations

@@ -6,11 +6,8 @@ as usual; each article request they yield is written as JSON onto the workers' s
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 from redis import Redis
@@ -20,40 +17,9 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from mediamon.crawl.distributed import CONNECT_TIMEOUT_SECONDS, HANDED_OFF_STAT, HANDOFF_KEY_SETTING
-from scrapers.spiders.base import OUTLET_META
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.handoffs import ArticleHandoff
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ArticleHandoff:
-    """An article request as it travels through Redis: plain JSON, readable by any version."""
-
-    url: str
-    outlet_id: str
-    source_url: str | None
-    title: str | None
-    published: str | None
-
-    @classmethod
-    def of(cls, request: Request) -> ArticleHandoff:
-        entry: FeedEntry = request.meta["entry"]
-        published = entry.published.isoformat() if entry.published else None
-        source = request.meta.get("source_url")
-        return cls(request.url, request.meta[OUTLET_META], source, entry.title, published)
-
-    @classmethod
-    def from_json(cls, data: bytes | str) -> ArticleHandoff:
-        fields = json.loads(data)
-        return cls(**{name: fields.get(name) for name in cls.__dataclass_fields__})
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-    def entry(self) -> FeedEntry:
-        published = datetime.fromisoformat(self.published) if self.published else None
-        return FeedEntry(self.url, self.title, published)
 
 
 def is_article_request(item: Any) -> bool:

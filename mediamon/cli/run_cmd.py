@@ -22,11 +22,11 @@ def run(config_dir: str | None, database_url: str | None) -> None:
     (see `mediamon status`). SIGTERM or Ctrl-C stops it cleanly, SIGHUP reloads the config (so
     does editing the files); an invalid new config is logged and the running one kept.
     """
-    import scheduler
+    from mediamon.ops.scheduler import run_scheduler
 
     _log_progress()
     try:
-        scheduler.run(config_dir, database_url)
+        run_scheduler(config_dir, database_url)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 
 from mediamon.crawl.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
 from pipelines.store import stored_urls
-from scrapers.handoff import ArticleHandoff
 from scrapers.spiders.collect import ArticleCollectingSpider
+from scrapers.spiders.handoffs import ArticleHandoff
 
 logger = logging.getLogger(__name__)
 

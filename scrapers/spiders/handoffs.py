@@ -1,0 +1,43 @@
+"""An article request as it travels from a distributed crawl's feeder (scrapers.handoff) through
+Redis to the workers' article spider: plain JSON, readable by any version."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from scrapy import Request
+
+from scrapers.spiders.base import OUTLET_META
+from scrapers.spiders.entries import FeedEntry
+
+
+@dataclass(frozen=True)
+class ArticleHandoff:
+    """An article request as it travels through Redis: plain JSON, readable by any version."""
+
+    url: str
+    outlet_id: str
+    source_url: str | None
+    title: str | None
+    published: str | None
+
+    @classmethod
+    def of(cls, request: Request) -> ArticleHandoff:
+        entry: FeedEntry = request.meta["entry"]
+        published = entry.published.isoformat() if entry.published else None
+        source = request.meta.get("source_url")
+        return cls(request.url, request.meta[OUTLET_META], source, entry.title, published)
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> ArticleHandoff:
+        fields = json.loads(data)
+        return cls(**{name: fields.get(name) for name in cls.__dataclass_fields__})
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    def entry(self) -> FeedEntry:
+        published = datetime.fromisoformat(self.published) if self.published else None
+        return FeedEntry(self.url, self.title, published)
