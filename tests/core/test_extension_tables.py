@@ -65,7 +65,7 @@ def test_a_backfill_runs_the_spiders_that_take_a_window(
 def test_every_spider_of_the_table_is_a_scrapy_spider() -> None:
     from scrapy.spiderloader import SpiderLoader
 
-    from mediamon.crawl.run import scrapy_settings
+    from mediamon.crawl.plan import scrapy_settings
 
     loader = SpiderLoader.from_settings(scrapy_settings("config", "sqlite://", "WARNING"))
     assert CRAWL_SPIDERS and set(CRAWL_SPIDERS) <= set(loader.list())
@@ -109,8 +109,8 @@ PLANS = [
 def test_the_planner_and_the_shards_read_the_table(
     spider: str, sources: dict[str, list[str]], windowed: bool, expected: bool
 ) -> None:
-    from mediamon.crawl.run import has_sources
-    from mediamon.crawl.sharded import _sources
+    from mediamon.crawl.plan import has_sources
+    from mediamon.crawl.shards import _sources
 
     subject = outlet(**sources)
     assert has_sources(spider, subject, windowed) is expected  # type: ignore[arg-type]

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from mediamon.core.config import ConfigError, load_config
 from mediamon.core.context import get_context
 from mediamon.core.db import ArticleRow, Run, open_database
-from mediamon.crawl.run import CrawlPlan
-from mediamon.crawl.sharded import balance, merge_stats, plan_shards, process_count
+from mediamon.crawl.plan import CrawlPlan
+from mediamon.crawl.shards import balance, merge_stats, plan_shards, process_count
 from mediamon.world import OutletWorld
 from tests.support import PROJECT_CONFIG, REPO, run_mediamon
 
