@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from mediamon.core.config import Config
 from mediamon.core.config_models import AlertSettings, EmailSettings
 from mediamon.core.db import Run
-from mediamon.core.runs import finish_run, start_run
+from mediamon.core.runs import RunRecord
 from mediamon.ops.health import Alert, current_alerts
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def send_email(settings: EmailSettings, alerts: Sequence[Alert]) -> None:
 def _record(
     engine: Engine, alerts: Sequence[Alert], new: Sequence[Alert], failures: list[str]
 ) -> None:
-    run_id = start_run(engine, HEALTH_JOB)
+    run = RunRecord.start(engine, HEALTH_JOB)
     counts = {"alerts": [a.key for a in alerts], "new": [a.key for a in new]}
     messages = [alert.message for alert in alerts] + failures
-    finish_run(engine, run_id, "alerts" if alerts else "ok", counts, messages)
+    run.finish("alerts" if alerts else "ok", counts, messages)
