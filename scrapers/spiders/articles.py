@@ -19,7 +19,7 @@ from scrapy_redis.spiders import RedisMixin
 from sqlalchemy import Engine
 
 from mediamon.crawl.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
-from pipelines.store import stored_urls
+from mediamon.store.addresses import stored_urls
 from scrapers.spiders.collect import ArticleCollectingSpider
 from scrapers.spiders.handoffs import ArticleHandoff
 

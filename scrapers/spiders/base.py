@@ -18,8 +18,8 @@ from mediamon.core.config_models import CrawlingSettings
 from mediamon.core.context import Context, context_from_settings
 from mediamon.core.db import utcnow
 from mediamon.core.db_errors import unwritable_reason
+from mediamon.store.addresses import stored_urls
 from mediamon.store.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
-from pipelines.store import stored_urls
 from scrapers.spiders.entries import FeedEntry
 
 logger = logging.getLogger(__name__)
