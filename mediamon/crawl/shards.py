@@ -12,10 +12,10 @@ from typing import Any
 
 from mediamon.core.config import Outlet
 from mediamon.core.context import Context
+from mediamon.core.names import EXTRACT_PROCESSES_SETTING
 from mediamon.core.sources import source_kind
 from mediamon.crawl.plan import CrawlPlan, has_sources
 
-EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"  # pipelines.extract_pipeline's
 SHOWN_OUTLETS = 3
 
 
