@@ -24,6 +24,7 @@ from mediamon.core.article import Article
 from mediamon.core.config_models import Outlet
 from mediamon.core.context import context_from_settings
 from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.names import EXTRACT_PROCESSES_SETTING
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import trusted_canonical
 from mediamon.extract.extractor import ExtractedArticle, remove_template_lines
@@ -32,7 +33,6 @@ from mediamon.extract.pool import ExtractionCrashed, ExtractionJob, ExtractionPo
 from mediamon.store.unwritable import not_stored, stop_crawl
 
 logger = logging.getLogger(__name__)
-PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"
 # Lines another crawl process learns reach this one within this many seconds.
 ACTIVE_LINES_TTL_SECONDS = 30.0
 
@@ -75,7 +75,7 @@ class ExtractPipeline:
         settings = context.config.settings
         learning = TemplateLines(context.engine, settings.boilerplate_min_articles)
         outlets = {outlet.id: outlet for outlet in context.config.outlets}
-        setting = crawler.settings.get(PROCESSES_SETTING)
+        setting = crawler.settings.get(EXTRACT_PROCESSES_SETTING)
         processes = extract_processes(
             None if setting is None else int(setting), settings.crawling.extract_processes
         )

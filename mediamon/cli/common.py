@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mediamon.core.config import CONFIG_ENV, DATABASE_URL_ENV, ConfigError
+from mediamon.core.config import ConfigError
 from mediamon.core.context import Context, DatabaseUnavailable, get_context
+from mediamon.core.names import CONFIG_ENV, DATABASE_URL_ENV
 
 if TYPE_CHECKING:
     from mediamon.crawl.run import CrawlFailed

@@ -27,6 +27,7 @@ from mediamon.core.config_models import (
     TopicModel,
     TopicsFile,
 )
+from mediamon.core.names import CONFIG_ENV, DATABASE_URL_ENV
 
 __all__ = [
     "Config",
@@ -39,8 +40,6 @@ __all__ = [
     "resolve_config_dir",
 ]
 
-CONFIG_ENV = "MEDIAMON_CONFIG"
-DATABASE_URL_ENV = "MEDIAMON_DATABASE_URL"
 FILES = ("outlets.yaml", "topics.yaml", "settings.yaml")
 
 

@@ -16,9 +16,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from mediamon.core.config import Config, load_config
 from mediamon.core.db import open_database
 from mediamon.core.db_errors import unwritable_reason
-
-CONFIG_SETTING = "MEDIAMON_CONFIG_DIR"
-DATABASE_SETTING = "MEDIAMON_DATABASE_URL"
+from mediamon.core.names import CONFIG_SETTING, DATABASE_SETTING
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 from scrapy.settings import Settings
 
 from mediamon.core.config import Outlet
-from mediamon.core.context import CONFIG_SETTING, DATABASE_SETTING, Context
-from mediamon.core.names import CRAWL_SPIDERS
+from mediamon.core.context import Context
+from mediamon.core.names import CONFIG_SETTING, CRAWL_SPIDERS, DATABASE_SETTING
 from mediamon.core.sources import source_kind
 
 SPIDERS = CRAWL_SPIDERS

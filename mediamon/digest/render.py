@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -28,7 +27,6 @@ from mediamon.digest.timeline import sparkline, timeline_svg
 TEMPLATES = Path(__file__).with_name("templates")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|" + BIDI_CONTROLS.pattern)
-FORMATS = ("html", "md", "txt", "json", "atom")
 ONE_DAY_AT_MOST = timedelta(hours=25)  # a day with a DST change lasts 25 hours
 
 
@@ -136,11 +134,3 @@ def _jsonable(value: Any) -> Any:
 def _derived(value: Any) -> dict[str, Any]:
     names = ("headline", "period", "title", "story_count", "article_count", "new_count")
     return {name: _jsonable(getattr(value, name)) for name in names if hasattr(value, name)}
-
-
-RENDERERS: dict[str, Callable[[Digest], str]] = {
-    "html": render_html,
-    "md": render_markdown,
-    "txt": render_text,
-    "json": render_json,
-}

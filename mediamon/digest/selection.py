@@ -17,10 +17,10 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import ArticleRow, ArticleTopic, Run, StoryMember
+from mediamon.core.names import DIGEST_JOB
 
 LEAD_CHARS = 1200
 ID_CHUNK = 500
-DIGEST_JOB = "digest"
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from mediamon.core.config import DATABASE_URL_ENV, Config, load_config
+from mediamon.core.config import Config, load_config
 from mediamon.core.config_models import SchedulerSettings
 from mediamon.core.db import open_database
 from mediamon.core.digest_formats import digest_format
-from mediamon.core.names import CRAWL_SPIDERS, DIGEST_JOB, crawl_run_name
+from mediamon.core.names import CRAWL_SPIDERS, DATABASE_URL_ENV, DIGEST_JOB, crawl_run_name
 from mediamon.core.runs import ChildRuns
 from mediamon.ops.supervise import ChildResult, Limits, run_supervised
 

@@ -10,9 +10,10 @@ from sqlalchemy import Column, Engine, Float, MetaData, String, Table, inspect, 
 
 from mediamon.core.config import Config
 from mediamon.core.db import Run
+from mediamon.core.names import DIGEST_JOB
 from mediamon.core.runs import latest_run, recent_failures, settle_killed_runs
 from mediamon.ops.health import Alert, current_alerts
-from mediamon.ops.jobs import DIGEST_JOB, crawl_run_names
+from mediamon.ops.jobs import crawl_run_names
 from mediamon.ops.scheduler import JOBSTORE_TABLE, JobSpec, job_specs
 
 

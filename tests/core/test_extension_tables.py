@@ -14,10 +14,11 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from mediamon.core.config import DATABASE_URL_ENV, load_config
+from mediamon.core.config import load_config
 from mediamon.core.config_models import OutletModel
 from mediamon.core.digest_formats import DIGEST_FORMAT_NAMES, DIGEST_FORMATS, digest_format
 from mediamon.core.names import CRAWL_SPIDERS as NAMED_SPIDERS
+from mediamon.core.names import DATABASE_URL_ENV
 from mediamon.core.settings_models import DigestSettings
 from mediamon.core.sources import (
     CRAWL_SPIDERS,

@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 from mediamon.core.article import Article
 from mediamon.core.config import load_config
 from mediamon.core.config_models import TopicModel
-from mediamon.core.context import CONFIG_SETTING, DATABASE_SETTING
+from mediamon.core.names import CONFIG_SETTING, DATABASE_SETTING
 from mediamon.query.topics import TopicTagger
 from mediamon.world.stories import load_stories
 from pipelines.topics import TopicsPipeline
