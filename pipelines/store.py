@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy import Engine
 
+from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.context import context_from_settings
 from mediamon.core.db_errors import unwritable_reason
@@ -169,6 +170,6 @@ class StorePipeline:
         }
         self.stats.inc_value(f"mediamon/store/{key[saved.outcome]}")
         if saved.outcome == "new":
-            self.stats.inc_value(f"mediamon/store/outlet/{outlet_id}")
+            self.stats.inc_value(f"{stat_keys.STORED_PER_OUTLET}{outlet_id}")
         if saved.copied:
             self.stats.inc_value(f"mediamon/dedup/{saved.copied}_copies")

@@ -15,6 +15,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
+from mediamon.core import stat_keys
+
 logger = logging.getLogger("mediamon.progress")
 
 DEFAULT_INTERVAL = 30.0
@@ -51,12 +53,12 @@ class CrawlProgress:
         logger.warning(
             "%s: %d new articles stored so far, %d pages fetched, %d failed (%.0f s)",
             spider_name,
-            self.stats.get_value("mediamon/store/stored", 0),
+            self.stats.get_value(stat_keys.STORED, 0),
             self.stats.get_value("downloader/response_count", 0),
             self.failures(),
             time.monotonic() - self.started,
         )
 
     def failures(self) -> int:
-        keys = ("mediamon/feeds/failed", "mediamon/articles/failed", "mediamon/collect/failed")
+        keys = (stat_keys.FEEDS_FAILED, stat_keys.ARTICLES_FAILED, stat_keys.COLLECT_FAILED)
         return sum(int(self.stats.get_value(key, 0)) for key in keys)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from mediamon.cli.common import config_options
+from mediamon.core import stat_keys
 from mediamon.core.context import Context
 
 
@@ -48,7 +49,7 @@ def _last(run: object, zone: ZoneInfo) -> str:
 
     if not isinstance(run, Run):
         return "never"
-    stored = (run.counts or {}).get("mediamon/store/stored")
+    stored = (run.counts or {}).get(stat_keys.STORED)
     detail = f", {stored} new articles" if stored is not None else ""
     return f"{_when(run.started_at, zone)} {run.outcome}{detail}"
 

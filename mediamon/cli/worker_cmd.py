@@ -11,6 +11,7 @@ from mediamon.cli.common import (
     redis_url_option,
     storage_problem,
 )
+from mediamon.core import stat_keys
 from mediamon.core.context import Context
 
 
@@ -41,8 +42,8 @@ def worker(ctx: Context, idle_exit: float | None, redis_url: str | None, log_lev
         f"into {ctx.config.settings.database_url}"
     )
     stats = run_worker(ctx, worker_settings(url, namespace, idle_exit or 0.0), log_level)
-    stored = stats.get("mediamon/store/stored", 0)
-    skipped = stats.get("mediamon/articles/already_stored", 0)
+    stored = stats.get(stat_keys.STORED, 0)
+    skipped = stats.get(stat_keys.ALREADY_STORED, 0)
     click.echo(
         f"worker: {stored} new articles stored, {skipped} already stored "
         f"(finished: {stats.get('finish_reason', 'unknown')})"

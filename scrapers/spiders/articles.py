@@ -18,6 +18,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.spiders import RedisMixin
 from sqlalchemy import Engine
 
+from mediamon.core import stat_keys
 from mediamon.crawl.distributed import ARTICLE_SPIDER, IDLE_EXIT_SETTING
 from mediamon.store.addresses import stored_urls
 from scrapers.spiders.collect import ArticleCollectingSpider
@@ -64,7 +65,7 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
         known = stored_handoffs(self.context.engine, handoffs)
         for handoff in handoffs:
             if handoff in known:
-                self.crawler.stats.inc_value("mediamon/articles/already_stored")
+                self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif request := self.article_request(handoff):
                 yield request
 

@@ -12,6 +12,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from mediamon.core.config_models import CrawlingSettings
@@ -37,7 +38,7 @@ class OutletSpider(scrapy.Spider):
 
     context: Context
     outlets: list[Outlet]
-    failed_stat = "mediamon/articles/failed"
+    failed_stat = stat_keys.ARTICLES_FAILED
 
     def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,7 +91,7 @@ class OutletSpider(scrapy.Spider):
         fetchable = []
         for entry in listed:
             if entry.link in known:
-                self.crawler.stats.inc_value("mediamon/articles/already_stored")
+                self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif not outlet.owns(entry.link):
                 self.crawler.stats.inc_value(offsite_stat)
                 logger.info("outlet %s: skipping off-domain link %s", outlet.id, entry.link)

@@ -16,6 +16,7 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from scrapers.hostile import record_failure
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 class ArticleCollectingSpider(OutletSpider):
-    failed_stat = "mediamon/collect/failed"
+    failed_stat = stat_keys.COLLECT_FAILED
 
     def __init__(self, since: str | None = None, until: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -50,7 +51,7 @@ class ArticleCollectingSpider(OutletSpider):
         self, outlet: Outlet, entries: Iterable[FeedEntry], source_url: str
     ) -> Iterator[Request]:
         listed = list(entries)
-        self.crawler.stats.inc_value("mediamon/collect/listed", len(listed))
+        self.crawler.stats.inc_value(stat_keys.LISTED, len(listed))
         for entry in self.fetchable_entries(outlet, listed, "mediamon/offsite/listed_links"):
             meta = self.outlet_meta(outlet, entry=entry, source_url=source_url)
             yield Request(entry.link, self.parse_article, errback=self.failed, meta=meta)
@@ -62,4 +63,4 @@ class ArticleCollectingSpider(OutletSpider):
 
     def failed(self, failure: Failure) -> None:
         record_failure(self.crawler.stats, failure)
-        self.crawler.stats.inc_value("mediamon/collect/failed")
+        self.crawler.stats.inc_value(stat_keys.COLLECT_FAILED)

@@ -18,6 +18,7 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
@@ -74,7 +75,7 @@ class FeedSpider(OutletSpider):
             if due is None or url in due:
                 yield self.feed_request(outlet, url)
             else:
-                self.crawler.stats.inc_value("mediamon/feeds/not_due")
+                self.crawler.stats.inc_value(stat_keys.FEEDS_NOT_DUE)
 
     def feed_request(self, outlet: Outlet, url: str) -> Request:
         meta = self.outlet_meta(
@@ -90,7 +91,7 @@ class FeedSpider(OutletSpider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         outlet = self.outlet(response.meta["outlet_id"])
         if response.status == 304:
-            self.crawler.stats.inc_value("mediamon/feeds/not_modified")
+            self.crawler.stats.inc_value(stat_keys.FEEDS_NOT_MODIFIED)
             self.save_poll(response.url, outlet.id, 304, None)
             return
         entries = self.feed_entries(response, outlet)
@@ -130,7 +131,7 @@ class FeedSpider(OutletSpider):
                 response.url,
                 parsed.get("bozo_exception"),
             )
-        self.crawler.stats.inc_value("mediamon/feeds/parsed")
+        self.crawler.stats.inc_value(stat_keys.FEEDS_PARSED)
         return usable
 
     def article_requests(
@@ -161,7 +162,7 @@ class FeedSpider(OutletSpider):
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         record_failure(self.crawler.stats, failure)
-        self.crawler.stats.inc_value("mediamon/articles/failed")
+        self.crawler.stats.inc_value(stat_keys.ARTICLES_FAILED)
         logger.warning(
             "outlet %s: article %s failed: %s",
             request.meta["outlet_id"],
@@ -228,7 +229,7 @@ class FeedSpider(OutletSpider):
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         record_failure(self.crawler.stats, failure)
-        self.crawler.stats.inc_value("mediamon/feeds/failed")
+        self.crawler.stats.inc_value(stat_keys.FEEDS_FAILED)
         logger.warning(
             "outlet %s: feed %s failed: %s",
             request.meta["outlet_id"],

@@ -21,6 +21,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from mediamon.core import stat_keys
 from mediamon.core.config import Outlet
 from mediamon.core.url_patterns import PatternTimeout
 from scrapers.middlewares import CONFIGURED_META
@@ -60,7 +61,7 @@ class SectionSpider(ArticleCollectingSpider):
             self.crawler.stats.inc_value("mediamon/sections/missing_pages")
             return
         outlet = self.outlet(response.meta["outlet_id"])
-        self.crawler.stats.inc_value("mediamon/sections/pages")
+        self.crawler.stats.inc_value(stat_keys.SECTION_PAGES)
         links = self.page_links(outlet, response)
         articles = [url for url in links if outlet.owns(url) and self.is_article(outlet, url)]
         entries = [FeedEntry(url, None, None) for url in articles]
