@@ -4,13 +4,12 @@ line's count raised by the sightings that were new (see :mod:`mediamon.extract.l
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, Table
 
 from mediamon.core.db import BoilerplateLine, BoilerplateSighting, utcnow
+from mediamon.core.dialects import dialect_of
 
 SIGHTINGS = cast(Table, BoilerplateSighting.__table__)
 LINES = cast(Table, BoilerplateLine.__table__)
@@ -36,7 +35,7 @@ def write_sightings(
         }
         for outlet_id, hash_ in sorted(texts)  # one lock order for every process
     ]
-    upsert, parameters = _bulk_insert(connection, LINES, values)
+    upsert, parameters = dialect_of(connection).insert_many(LINES, values)
     upsert = upsert.on_conflict_do_update(
         index_elements=[LINES.c.outlet_id, LINES.c.line_hash],
         set_={"article_count": LINES.c.article_count + upsert.excluded.article_count},
@@ -52,24 +51,7 @@ def _insert_sightings(connection: Connection, sightings: set[Sighting]) -> Count
         {"outlet_id": outlet_id, "line_hash": hash_, "article_key": article}
         for outlet_id, hash_, article in sorted(sightings)
     ]
-    statement, parameters = _bulk_insert(connection, SIGHTINGS, values)
+    statement, parameters = dialect_of(connection).insert_many(SIGHTINGS, values)
     columns = (SIGHTINGS.c.outlet_id, SIGHTINGS.c.line_hash)
     rows = connection.execute(statement.on_conflict_do_nothing().returning(*columns), parameters)
     return Counter((outlet_id, hash_) for outlet_id, hash_ in rows)
-
-
-def _bulk_insert(
-    connection: Connection, table: Table, values: list[dict[str, Any]]
-) -> tuple[postgresql.Insert | sqlite.Insert, Any]:
-    """The dialect's INSERT of many rows (it has ON CONFLICT), and the parameters to run it with.
-
-    On PostgreSQL the rows go as one array per column: a VALUES list of a thousand rows costs the
-    driver several times more CPU to send than the rows' own writes cost the server.
-    """
-    if connection.dialect.name != "postgresql":
-        return sqlite.insert(table), values
-    names = list(values[0])
-    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
-    rows = func.unnest(*arrays).table_valued(*names).render_derived()
-    statement = postgresql.insert(table).from_select(names, select(*rows.c))
-    return statement, {name: [row[name] for row in values] for name in names}

@@ -10,27 +10,20 @@ without the index every article passing the outlet, date and topic filters is a 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, inspect, select, text
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import ArticleRow, ArticleTopic
+from mediamon.core.dialects import IndexSyntax, dialect_of
 from mediamon.query.nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term
 from mediamon.query.parser import Query
 from mediamon.query.stemming import term_keys
-from mediamon.query.text_analysis import normalize_word
 
-FTS_TABLE = "articles_fts"
-TSVECTOR_COLUMN = "search_words"
-# Migration 0003 indexes runs of letters and digits; a prefix longer than its first run
-# could never match one of them.
-LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
-MIN_FTS_PREFIX = 2
 BATCH = 200
 
 
@@ -42,35 +35,7 @@ class SearchFilters:
     limit: int | None = 20
 
 
-@dataclass(frozen=True)
-class IndexSyntax:
-    """How an index's query language writes AND, OR and a prefix search (None: too short)."""
-
-    and_: str
-    or_: str
-    prefix: Callable[[str], str | None]
-
-
-def _fts5_prefix(prefix: str) -> str | None:
-    # FTS5's tokenizer splits at apostrophes; the part before one is still a safe prefix.
-    prefix = prefix.split("'")[0]
-    if len(prefix) < MIN_FTS_PREFIX:
-        return None
-    return '"' + prefix.replace('"', '""') + '"*'
-
-
-def _tsquery_prefix(prefix: str) -> str | None:
-    first_run = LETTERS_AND_DIGITS.match(normalize_word(prefix))
-    if first_run is None or len(first_run.group()) < MIN_FTS_PREFIX:
-        return None
-    return first_run.group() + ":*"
-
-
-FTS5 = IndexSyntax(" AND ", " OR ", _fts5_prefix)
-TSQUERY = IndexSyntax(" & ", " | ", _tsquery_prefix)
-
-
-def fts_query(node: Node, syntax: IndexSyntax = FTS5) -> str | None:
+def fts_query(node: Node, syntax: IndexSyntax) -> str | None:
     """An index query matching at least every article ``node`` matches; None: cannot narrow."""
     if isinstance(node, Term):
         return syntax.prefix(node.word if node.prefix else _stem_prefix(node.word))
@@ -120,12 +85,7 @@ def _common_start(first: str, second: str) -> str:
 
 def has_fts(engine: Engine) -> bool:
     """Whether the database has its kind's full-text index (SQLite FTS5, PostgreSQL tsvector)."""
-    if engine.dialect.name == "sqlite":
-        return inspect(engine).has_table(FTS_TABLE)
-    if engine.dialect.name == "postgresql":
-        columns = inspect(engine).get_columns(ArticleRow.__tablename__)
-        return any(column["name"] == TSVECTOR_COLUMN for column in columns)
-    return False
+    return dialect_of(engine).has_fulltext(engine)
 
 
 def search(engine: Engine, query: Query, filters: SearchFilters) -> list[ArticleRow]:
@@ -151,20 +111,9 @@ def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Se
     if filters.topic:
         tagged = select(ArticleTopic.article_id).where(ArticleTopic.topic_id == filters.topic)
         statement = statement.where(ArticleRow.id.in_(tagged))
-    if has_fts(engine):
-        statement = _narrowed(statement, query, engine.dialect.name)
+    dialect = dialect_of(engine)
+    if dialect.has_fulltext(engine):
+        match = fts_query(query.root, dialect.fulltext_syntax)
+        if match is not None:
+            statement = dialect.fulltext_candidates(statement, match)
     return statement.order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc())
-
-
-def _narrowed(statement: Select[Any], query: Query, dialect: str) -> Select[Any]:
-    if dialect == "postgresql":
-        match = fts_query(query.root, TSQUERY)
-        condition = f"articles.{TSVECTOR_COLUMN} @@ to_tsquery('simple', :match)"
-        return (
-            statement if match is None else statement.where(text(condition).bindparams(match=match))
-        )
-    match = fts_query(query.root, FTS5)
-    if match is None:
-        return statement
-    matching = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
-    return statement.where(ArticleRow.id.in_(matching.bindparams(match=match)))

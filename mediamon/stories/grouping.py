@@ -23,8 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, text
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
+from mediamon.core.dialects import dialect_of
 from mediamon.stories.entity_keys import entity_keys
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
@@ -137,13 +138,10 @@ def grouping(engine: Engine, headlines: Headlines | None = None) -> Iterator[Gro
     remembered from earlier ones (forgotten if it fails)."""
     headlines = Headlines() if headlines is None else headlines
     try:
-        with engine.connect() as connection, connection.begin():
-            if connection.dialect.name == "sqlite":
-                # pysqlite would begin at the first write, after the reads grouping decides on.
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-            elif connection.dialect.name == "postgresql":
-                lock = text("SELECT pg_advisory_xact_lock(:key)")
-                connection.execute(lock, {"key": GROUPING_LOCK_KEY})
+        with (
+            engine.connect() as connection,
+            dialect_of(connection).write_transaction(connection, GROUPING_LOCK_KEY),
+        ):
             frequencies = KeyFrequencies(connection)
             yield Grouping(connection, frequencies, headlines)
             frequencies.write()

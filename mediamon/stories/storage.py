@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Insert,
     Table,
     bindparam,
     delete,
@@ -25,11 +24,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import ArticleRow, Story, StoryMember
+from mediamon.core.dialects import Dialect, Upsert, dialect_of
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
     ALL_ARTICLES,
@@ -217,13 +215,13 @@ class KeyFrequencies:
 def _add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert count rows, or add each to the count stored under the same primary key."""
     if rows:
-        connection.execute(_upsert(connection.dialect.name, table), rows)
+        connection.execute(_upsert(dialect_of(connection), table), rows)
 
 
 @cache
-def _upsert(dialect: str, table: Table) -> Insert:
+def _upsert(dialect: Dialect, table: Table) -> Upsert:
     """Insert a count, or add it to the count stored under the same primary key."""
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    statement = dialect.insert(table)
     return statement.on_conflict_do_update(
         index_elements=table.primary_key.columns,
         set_={"articles": table.c.articles + statement.excluded.articles},
