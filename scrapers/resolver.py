@@ -34,11 +34,11 @@ from twisted.internet.interfaces import IResolverSimple
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
+from mediamon.core.names import DNS_LOOKUP_SETTING
 from scrapers.urlpolicy import Address, host_of, ip_literal, is_public
 
 logger = logging.getLogger(__name__)
 
-LOOKUP_SETTING = "MEDIAMON_DNS_LOOKUP"
 DEFAULT_LOOKUP = "socket.getaddrinfo"
 Lookup = Callable[..., Sequence[tuple[Any, ...]]]
 
@@ -142,7 +142,7 @@ class CheckingResolver:
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
         return cls(
             reactor,
-            load_object(settings.get(LOOKUP_SETTING) or DEFAULT_LOOKUP),
+            load_object(settings.get(DNS_LOOKUP_SETTING) or DEFAULT_LOOKUP),
             trusted_hosts=proxy_hosts(),
             timeout=settings.getfloat("DNS_TIMEOUT", 60.0),
             cache_size=cache_size,

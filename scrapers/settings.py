@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 
+from mediamon.core.names import CONFIG_ENV, DATABASE_URL_ENV, DNS_LOOKUP_SETTING
+
 BOT_NAME = "mediamon"
 SPIDER_MODULES = ["scrapers.spiders"]
 NEWSPIDER_MODULE = "scrapers.spiders"
 
-MEDIAMON_CONFIG_DIR = os.environ.get("MEDIAMON_CONFIG")
-MEDIAMON_DATABASE_URL = os.environ.get("MEDIAMON_DATABASE_URL")
+MEDIAMON_CONFIG_DIR = os.environ.get(CONFIG_ENV)
+MEDIAMON_DATABASE_URL = os.environ.get(DATABASE_URL_ENV)
 
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
@@ -59,7 +61,7 @@ DOWNLOAD_HANDLERS = {
 # Hostnames are resolved once, at connect time, and refused when any address is not public
 # (scrapers.resolver); MEDIAMON_DNS_LOOKUP names the getaddrinfo-like function it asks.
 TWISTED_DNS_RESOLVER = "scrapers.resolver.CheckingResolver"
-MEDIAMON_DNS_LOOKUP = os.environ.get("MEDIAMON_DNS_LOOKUP") or "socket.getaddrinfo"
+MEDIAMON_DNS_LOOKUP = os.environ.get(DNS_LOOKUP_SETTING) or "socket.getaddrinfo"
 
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,

@@ -21,6 +21,10 @@ CONFIG_SETTING = "MEDIAMON_CONFIG_DIR"
 """Scrapy setting: the config directory of a crawl."""
 DATABASE_SETTING = DATABASE_URL_ENV
 """Scrapy setting: the database URL of a crawl."""
+DNS_LOOKUP_SETTING = "MEDIAMON_DNS_LOOKUP"
+"""Scrapy setting and environment variable: the getaddrinfo-like function crawls resolve names
+with (a test's stub; mediamon.world.attacks names it too, as the world imports nothing of
+mediamon)."""
 EXTRACT_PROCESSES_SETTING = "MEDIAMON_EXTRACT_PROCESSES"
 """Scrapy setting: extraction processes of a crawl (0: extract in the crawl process)."""
 SMTP_USERNAME_ENV = "MEDIAMON_SMTP_USERNAME"
