@@ -24,7 +24,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from mediamon.core.config import Config, load_config
-from mediamon.core.db import compress_html, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import compress_html
 from mediamon.digest.build import build_digest, day_window
 from mediamon.digest.render import render_html, render_markdown
 

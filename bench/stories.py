@@ -42,14 +42,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import (
-    ArticleRow,
-    EntityKeyFrequency,
-    Story,
-    StoryKey,
-    StoryMember,
-    open_database,
-)
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
 from mediamon.world import OutletWorld
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,7 +55,7 @@ def build_corpus(path: Path, world: OutletWorld) -> None:
     """Store the (running) world's articles, earliest published first, as a crawl would."""
     from mediamon.core.article import Article
     from mediamon.extract.extractor import extract
-    from pipelines.store import store_article
+    from mediamon.store.saving import store_article
 
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)

@@ -24,11 +24,8 @@ from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.context import context_from_settings
 from mediamon.core.db_errors import unwritable_reason
-from mediamon.store.addresses import stored_urls
-from mediamon.store.saving import Saved, save_articles, store_article
+from mediamon.store.saving import Saved, save_articles
 from mediamon.store.unwritable import ArticleNotStored, not_stored, stop_crawl
-
-__all__ = ["Saved", "StorePipeline", "save_articles", "store_article", "stored_urls"]
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 64

@@ -45,7 +45,7 @@ def status(ctx: Context, failures: int) -> None:
 
 
 def _last(run: object, zone: ZoneInfo) -> str:
-    from mediamon.core.db import Run
+    from mediamon.core.models import Run
 
     if not isinstance(run, Run):
         return "never"

@@ -17,7 +17,7 @@ def versions(ctx: Context, url: str, versions: tuple[int, int] | None) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from mediamon.core.db import ArticleRow
+    from mediamon.core.models import ArticleRow
     from mediamon.extract.canonical import canonicalize
     from mediamon.store.versions import article_texts, compare_versions
 

@@ -1,7 +1,6 @@
 """The database: engine and migrations. SQLite by default, PostgreSQL by URL.
 
-The schema (:mod:`mediamon.core.models`, whose names this module also exports, as the migrations
-and most callers import them from here) is created and changed only through the Alembic
+The schema (:mod:`mediamon.core.models`) is created and changed only through the Alembic
 migrations in mediamon/core/migrations; :func:`open_database` brings a database up to the latest
 revision before handing out an engine.
 """
@@ -16,58 +15,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, make_url
 
 from mediamon.core.dialects import dialect_for_url, dialect_of
-from mediamon.core.dialects.sqlite import SQLITE_BUSY_TIMEOUT
-from mediamon.core.models import (
-    ArticleRow,
-    ArticleTopic,
-    ArticleVersion,
-    Base,
-    BoilerplateLine,
-    BoilerplateSighting,
-    EntityKeyFrequency,
-    Feed,
-    MinHashBand,
-    MinHashSignature,
-    Run,
-    Story,
-    StoryKey,
-    StoryMember,
-    UTCDateTime,
-    compress_html,
-    decompress_html,
-    table_of,
-    utcnow,
-)
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
-__all__ = [
-    "SQLITE_BUSY_TIMEOUT",
-    "ArticleRow",
-    "ArticleTopic",
-    "ArticleVersion",
-    "Base",
-    "BoilerplateLine",
-    "BoilerplateSighting",
-    "EntityKeyFrequency",
-    "Feed",
-    "MinHashBand",
-    "MinHashSignature",
-    "Run",
-    "Story",
-    "StoryKey",
-    "StoryMember",
-    "UTCDateTime",
-    "alembic_config",
-    "compress_html",
-    "decompress_html",
-    "make_engine",
-    "open_database",
-    "table_of",
-    "upgrade",
-    "utcnow",
-]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Hand-written migrations (what autogenerate cannot express, such as SQLite FTS5) live apart
@@ -81,8 +32,9 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``, made as its engine's dialect makes them (see
     :mod:`mediamon.core.dialects`): SQLite files get WAL, a busy timeout and foreign keys.
 
-    ``sqlite:///path?timeout=SECONDS`` waits that long (default ``SQLITE_BUSY_TIMEOUT``) for the
-    write lock another process holds before a write fails with 'database is locked'.
+    ``sqlite:///path?timeout=SECONDS`` waits that long (default: ``SQLITE_BUSY_TIMEOUT`` of
+    :mod:`mediamon.core.dialects.sqlite`) for the write lock another process holds before a
+    write fails with 'database is locked'.
     """
     return dialect_for_url(url).make_engine(make_url(url))
 

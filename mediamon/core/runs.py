@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run, utcnow
+from mediamon.core.models import Run, utcnow
 
 KILLED = "killed"
 FAILED = "failed"

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import CrawlingSettings
-from mediamon.core.db import Feed, utcnow
+from mediamon.core.models import Feed, utcnow
 
 
 @dataclass(frozen=True)

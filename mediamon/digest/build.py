@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from mediamon.core.config import Config
-from mediamon.core.db import utcnow
+from mediamon.core.models import utcnow
 from mediamon.core.textclean import without_bidi_controls
 from mediamon.digest.health import health_notes
 from mediamon.digest.model import (

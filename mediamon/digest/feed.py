@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from mediamon.core.db import utcnow
+from mediamon.core.models import utcnow
 from mediamon.digest.model import Digest
 from mediamon.digest.render import html_environment, render_html_body
 

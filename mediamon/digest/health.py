@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Feed, Run, utcnow
+from mediamon.core.models import Feed, Run, utcnow
 from mediamon.core.names import CRAWL_JOB_PREFIX
 from mediamon.digest.model import HealthNote, OutletRef
 

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from mediamon.core.config_models import EmailSettings
-from mediamon.core.db import utcnow
+from mediamon.core.models import utcnow
 from mediamon.core.names import SMTP_USERNAME_ENV
 
 TIMEOUT_S = 30

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleTopic, Run, StoryMember
+from mediamon.core.models import ArticleRow, ArticleTopic, Run, StoryMember
 from mediamon.core.names import DIGEST_JOB
 
 LEAD_CHARS = 1200

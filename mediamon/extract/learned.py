@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import BoilerplateLine, utcnow
+from mediamon.core.models import BoilerplateLine, utcnow
 from mediamon.extract.learned_writes import LINES, Line, LineRow, Sighting, write_sightings
 
 ACTIVE_STATUSES = ("learned", "pinned")

@@ -8,8 +8,8 @@ from typing import cast
 
 from sqlalchemy import Connection, Table
 
-from mediamon.core.db import BoilerplateLine, BoilerplateSighting, utcnow
 from mediamon.core.dialects import dialect_of
+from mediamon.core.models import BoilerplateLine, BoilerplateSighting, utcnow
 
 SIGHTINGS = cast(Table, BoilerplateSighting.__table__)
 LINES = cast(Table, BoilerplateLine.__table__)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config import Config
 from mediamon.core.config_models import AlertSettings, EmailSettings
-from mediamon.core.db import Run
+from mediamon.core.models import Run
 from mediamon.core.runs import RunRecord
 from mediamon.ops.health import Alert, current_alerts
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config import Config
 from mediamon.core.config_models import AlertSettings
-from mediamon.core.db import ArticleRow, Feed, utcnow
+from mediamon.core.models import ArticleRow, Feed, utcnow
 
 HISTORY_ARTICLES = 50
 MIN_GAPS_FOR_RHYTHM = 3

@@ -35,7 +35,7 @@ from sqlalchemy import Engine
 
 from mediamon.core.config import Config, resolve_config_dir
 from mediamon.core.cron import cron_trigger
-from mediamon.core.db import utcnow
+from mediamon.core.models import utcnow
 from mediamon.core.names import CRAWL_JOB_PREFIX, DIGEST_JOB
 from mediamon.core.runs import settle_killed_runs
 from mediamon.ops.jobs import activate, crawl_job, digest_job, engine_for

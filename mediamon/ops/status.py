@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Engine, Float, MetaData, String, Table, inspect, select
 
 from mediamon.core.config import Config
-from mediamon.core.db import Run
+from mediamon.core.models import Run
 from mediamon.core.names import DIGEST_JOB
 from mediamon.core.runs import latest_run, recent_failures, settle_killed_runs
 from mediamon.ops.health import Alert, current_alerts

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow
+from mediamon.core.models import ArticleRow
 from mediamon.extract.canonical import canonicalize
 
 LOOKUP_CHUNK = 500

@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow
 from mediamon.core.minhash import TextSignature
+from mediamon.core.models import ArticleRow
 from mediamon.store.near_duplicates import find_copies_of
 
 NON_WORD = re.compile(r"\W+")

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import MinHashBand, MinHashSignature, table_of
 from mediamon.core.minhash import TextSignature
+from mediamon.core.models import MinHashBand, MinHashSignature, table_of
 
 CANDIDATE_CHUNK = 500
 # Verified per new text, at most: true copies share the most bands, so they rank first.

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import Config
-from mediamon.core.db import ArticleRow, decompress_html
 from mediamon.core.minhash import signature_of
+from mediamon.core.models import ArticleRow, decompress_html
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.dedup import content_hash

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import TopicModel
-from mediamon.core.db import ArticleRow, ArticleTopic
+from mediamon.core.models import ArticleRow, ArticleTopic
 from mediamon.query.topics import CompiledTopic, TopicTagger
 from mediamon.store.search import SearchFilters, search
 

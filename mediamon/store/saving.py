@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, ArticleTopic, compress_html, table_of
 from mediamon.core.minhash import signature_of
+from mediamon.core.models import ArticleRow, ArticleTopic, compress_html, table_of
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import canonicalize
 from mediamon.store.addresses import Addresses, own_row

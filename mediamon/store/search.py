@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleTopic
 from mediamon.core.dialects import IndexSyntax, dialect_of
+from mediamon.core.models import ArticleRow, ArticleTopic
 from mediamon.query.nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term
 from mediamon.query.parser import Query
 from mediamon.query.stemming import term_keys

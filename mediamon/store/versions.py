@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleVersion, utcnow
+from mediamon.core.models import ArticleRow, ArticleVersion, utcnow
 
 
 @dataclass(frozen=True)

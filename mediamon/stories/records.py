@@ -9,7 +9,7 @@ from typing import cast
 
 from sqlalchemy import Table
 
-from mediamon.core.db import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
+from mediamon.core.models import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
 
 ARTICLES = cast(Table, ArticleRow.__table__)
 STORIES = cast(Table, Story.__table__)

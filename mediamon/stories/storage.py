@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, Story, StoryMember
 from mediamon.core.dialects import Dialect, Upsert, dialect_of
+from mediamon.core.models import ArticleRow, Story, StoryMember
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
     ALL_ARTICLES,

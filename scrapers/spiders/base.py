@@ -17,8 +17,8 @@ from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from mediamon.core.config_models import CrawlingSettings
 from mediamon.core.context import Context, context_from_settings
-from mediamon.core.db import utcnow
 from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.models import utcnow
 from mediamon.store.addresses import stored_urls
 from mediamon.store.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
 from scrapers.spiders.entries import FeedEntry

@@ -12,9 +12,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.cli import main
-from mediamon.core.db import ArticleRow, ArticleTopic, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, ArticleTopic
+from mediamon.store.saving import store_article
 from mediamon.store.search import has_fts
-from pipelines.store import store_article
 from tests.support.articles import make_article
 
 ARTICLES = {

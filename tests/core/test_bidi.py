@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow
 from mediamon.core.textclean import clean_names, clean_title, without_bidi_controls
 from mediamon.extract.extractor import extract
+from mediamon.store.saving import store_article
 from pipelines.extract_pipeline import ExtractPipeline
-from pipelines.store import store_article
 from tests.support.digest import DAY, add_article, at, run_digest_cli
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

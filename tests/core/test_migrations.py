@@ -14,7 +14,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from mediamon.core.db import Base, alembic_config, make_engine, open_database
+from mediamon.core.db import alembic_config, make_engine, open_database
+from mediamon.core.models import Base
 from mediamon.ops.scheduler import JOBSTORE_TABLE
 from mediamon.store.search import has_fts
 from tests.support import temporary_postgres_database

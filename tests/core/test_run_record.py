@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import Run
 from mediamon.core.runs import ChildRuns, RunRecord, crawl_outcome
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, make_engine, open_database
+from mediamon.core.db import make_engine, open_database
 from mediamon.core.db_errors import unwritable_reason
+from mediamon.core.models import ArticleRow
 from mediamon.store.unwritable import ArticleNotStored
 from pipelines.store import StorePipeline
 from tests.support import temporary_postgres_database

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Feed, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import Feed
 from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
 
 NOW = datetime(2023, 5, 24, 12, tzinfo=UTC)

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run, Story, StoryMember, open_database, utcnow
+from mediamon.core.db import open_database
+from mediamon.core.models import Run, Story, StoryMember, utcnow
 from mediamon.core.runs import finish_run, start_run
 from mediamon.crawl.feedstate import record_poll
 from tests.support.digest import BERLIN, DAY, TOPIC, add_article, add_many, at, run_digest_cli

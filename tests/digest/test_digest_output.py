@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run, open_database
+from mediamon.core.db import open_database
 from mediamon.core.files import write_atomically
+from mediamon.core.models import Run
 from tests.support import run_mediamon
 from tests.support.digest import DAY, add_article, at, run_digest_cli
 

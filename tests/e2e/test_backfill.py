@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 SINCE, UNTIL = date(2023, 5, 22), date(2023, 5, 26)

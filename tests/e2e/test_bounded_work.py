@@ -16,7 +16,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, Feed, Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, Feed, Run
 from mediamon.core.url_patterns import PatternTimeout, search
 from mediamon.world import OutletWorld
 from mediamon.world.bounded import ODD_TITLES, BoundedSettings, add_bounded_routes

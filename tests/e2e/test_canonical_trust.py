@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleVersion, Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, ArticleVersion, Run
 from mediamon.extract.canonical import canonicalize
 from mediamon.world.attacks import CLAIM_PARAGRAPHS, CLAIM_TITLE, claim_canonical
 from tests.support import run_mediamon

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleTopic, Feed, Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, ArticleTopic, Feed, Run
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 SEED_APPEAL = ("Dear readers", "Remind me later", "Sign up for our free weekly newsletter")

@@ -21,7 +21,8 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, Feed, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, Feed
 from mediamon.crawl.distributed import (
     RedisUnavailable,
     check_redis,
@@ -29,7 +30,7 @@ from mediamon.crawl.distributed import (
     namespace_keys,
     start_urls_key,
 )
-from pipelines.store import store_article
+from mediamon.store.saving import store_article
 from scrapers.handoff import ArticleHandoff
 from scrapers.spiders.articles import stored_handoffs
 from tests.store.test_store import article

@@ -14,7 +14,8 @@ import yaml
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Feed, open_database, utcnow
+from mediamon.core.db import open_database
+from mediamon.core.models import Feed, utcnow
 from mediamon.world import OutletWorld
 from mediamon.world.server import Response
 from tests.support import PROJECT_CONFIG, run_mediamon

@@ -12,7 +12,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow
 from tests.support import REPO
 
 

@@ -13,7 +13,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, Run
 from mediamon.world import OutletWorld
 from mediamon.world.hostile import HostileSettings, add_hostile_routes
 from tests.support import PROJECT_CONFIG, run_mediamon

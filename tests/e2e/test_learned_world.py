@@ -10,7 +10,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, BoilerplateLine, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, BoilerplateLine
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 RECURRING = "Our correspondents file from the region under the new media law; read our policy."

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, ArticleTopic, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, ArticleTopic
 from tests.support import run_mediamon, temporary_postgres_database
 
 pytestmark = pytest.mark.postgres

@@ -16,7 +16,7 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
-from mediamon.core.db import Run
+from mediamon.core.models import Run
 from mediamon.core.names import CRAWL_SPIDERS, crawl_run_name
 from mediamon.core.settings_models import SchedulerSettings
 from mediamon.ops.jobs import crawl_command

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from mediamon.core.db import utcnow
+from mediamon.core.models import utcnow
 from tests.support import run_mediamon
 from tests.support.scheduler import (
     WebhookReceiver,

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config import ConfigError, load_config
 from mediamon.core.context import get_context
-from mediamon.core.db import ArticleRow, Run, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, Run
 from mediamon.crawl.plan import CrawlPlan
 from mediamon.crawl.shards import balance, merge_stats, plan_shards, process_count
 from mediamon.world import OutletWorld

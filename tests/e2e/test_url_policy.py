@@ -17,7 +17,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, Run, decompress_html, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, Run, decompress_html
 from mediamon.world import OutletWorld
 from mediamon.world.attacks import (
     CANARY_TEXT,

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow
 from mediamon.extract.pool import ExtractionPool
 from pipelines.extract_pipeline import ExtractPipeline
 from tests.extract.test_learned import page

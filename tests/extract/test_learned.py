@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
 from mediamon.core.config import load_config
-from mediamon.core.db import ArticleRow, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.reextract import reextract
+from mediamon.store.saving import store_article
 from mediamon.store.versions import article_texts
 from pipelines.extract_pipeline import ExtractPipeline
-from pipelines.store import store_article
 from tests.extract.test_appeals import MULTILINGUAL, news_page
 from tests.support import run_mediamon
 

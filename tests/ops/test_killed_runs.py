@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run, open_database, utcnow
+from mediamon.core.db import open_database
+from mediamon.core.models import Run, utcnow
 from mediamon.core.runs import (
     finish_run,
     process_exists,

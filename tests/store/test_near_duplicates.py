@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import ArticleRow, MinHashBand, open_database
+from mediamon.core.db import open_database
 from mediamon.core.minhash import NUM_PERM, SEED, shingles, signature_of
+from mediamon.core.models import ArticleRow, MinHashBand
 from tests.support.articles import Pipelines, make_article
 
 WIRE = [

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import MinHashSignature, open_database
+from mediamon.core.db import open_database
 from mediamon.core.minhash import TextSignature, signature_of
+from mediamon.core.models import MinHashSignature
 from mediamon.store import saving
 from mediamon.store.saving import save_articles
 from tests.support.articles import make_article

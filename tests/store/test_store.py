@@ -10,10 +10,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, ArticleTopic, decompress_html, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, ArticleTopic, decompress_html
+from mediamon.store.addresses import stored_urls
 from mediamon.store.dedup import content_hash
+from mediamon.store.saving import save_articles, store_article
 from mediamon.store.versions import article_texts, compare_versions
-from pipelines.store import save_articles, store_article, stored_urls
 
 BODY = "Russian forces said they had repelled an incursion into the Belgorod region. " * 5
 

@@ -15,14 +15,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.cli import main
-from mediamon.core.db import (
-    ArticleRow,
-    EntityKeyFrequency,
-    Story,
-    StoryKey,
-    StoryMember,
-    open_database,
-)
+from mediamon.core.db import open_database
+from mediamon.core.models import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
 from mediamon.stories.storage import ALL_ARTICLES, StoryView, stories_between, story_of
 from pipelines.stories import StoriesPipeline
 from tests.support.articles import Pipelines, make_article

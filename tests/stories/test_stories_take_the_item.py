@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import StoryMember, open_database
+from mediamon.core.db import open_database
+from mediamon.core.models import StoryMember
 from pipelines.store import StorePipeline
 from pipelines.stories import StoriesPipeline, new_article
 from tests.support.articles import make_article

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, insert
 
 from mediamon.cli import main
 from mediamon.core.article import Article
-from mediamon.core.db import ArticleRow, ArticleTopic, compress_html
-from pipelines.store import store_article
+from mediamon.core.models import ArticleRow, ArticleTopic, compress_html
+from mediamon.store.saving import store_article
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the project config's settings.timezone
 DAY = date(2023, 5, 22)

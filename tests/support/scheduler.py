@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from mediamon.core.db import Run
+from mediamon.core.models import Run
 from tests.support import REPO
 
 FAKE_CRAWL = REPO / "tests" / "support" / "scripts" / "fake_crawl.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from mediamon.core.db import Base
+from mediamon.core.models import Base
 
 target_metadata = Base.metadata
 HANDWRITTEN_TABLE_PREFIXES = ("articles_fts",)

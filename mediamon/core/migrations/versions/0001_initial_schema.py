@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import mediamon.core.db
+import mediamon.core.models
 
 revision = '0001'
 down_revision = None
@@ -27,9 +27,9 @@ def upgrade() -> None:
     sa.Column('outlet_id', sa.String(length=64), nullable=False),
     sa.Column('title', sa.Text(), nullable=True),
     sa.Column('authors', sa.JSON(), nullable=False),
-    sa.Column('published_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('fetched_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fetched_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('raw_html', sa.LargeBinary(), nullable=False),
@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('article_count', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('first_seen_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_seen_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('outlet_id', 'line_hash')
     )
     op.create_table('boilerplate_sightings',
@@ -75,13 +75,13 @@ def upgrade() -> None:
     sa.Column('outlet_id', sa.String(length=64), nullable=False),
     sa.Column('etag', sa.String(length=512), nullable=True),
     sa.Column('last_modified', sa.String(length=128), nullable=True),
-    sa.Column('last_polled_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_polled_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_status', sa.Integer(), nullable=True),
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
     sa.Column('entries_seen', sa.Integer(), nullable=False),
     sa.Column('poll_interval', sa.Float(), nullable=True),
-    sa.Column('next_poll_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('newest_entry_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_poll_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('newest_entry_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('url')
     )
     with op.batch_alter_table('feeds', schema=None) as batch_op:
@@ -90,8 +90,8 @@ def upgrade() -> None:
     op.create_table('runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job', sa.Text(), nullable=False),
-    sa.Column('started_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('counts', sa.JSON(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
@@ -112,8 +112,8 @@ def upgrade() -> None:
     op.create_table('article_versions',
     sa.Column('article_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('fetched_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('superseded_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('fetched_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('superseded_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('title', sa.Text(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=True),
@@ -139,8 +139,8 @@ def upgrade() -> None:
     sa.Column('headline', sa.Text(), nullable=False),
     sa.Column('first_outlet_id', sa.String(length=64), nullable=False),
     sa.Column('first_article_id', sa.Integer(), nullable=False),
-    sa.Column('first_seen_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_seen_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('article_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['first_article_id'], ['articles.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -159,7 +159,7 @@ def upgrade() -> None:
     op.create_table('story_members',
     sa.Column('article_id', sa.Integer(), nullable=False),
     sa.Column('story_id', sa.Integer(), nullable=False),
-    sa.Column('seen_at', mediamon.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seen_at', mediamon.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('keys', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
