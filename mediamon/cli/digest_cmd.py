@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy import Engine
 
 from mediamon.cli.common import config_options
 from mediamon.core.context import Context
@@ -25,8 +26,14 @@ SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 @click.option(
     "--since",
     type=click.DateTime(SINCE_FORMATS),
-    help="Digest everything from this day or time (configured zone) until now, "
-    "e.g. 2023-05-22 or '2023-05-22 18:00'.",
+    help="Digest everything from this day or time (configured zone) up to --until, or else "
+    "up to the newest article, e.g. 2023-05-22 or '2023-05-22 18:00'.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(SINCE_FORMATS),
+    help="With --since: up to this time, or to the end of this day when no time is given "
+    "(configured zone), e.g. 2023-05-26 or '2023-05-26 12:00' [default: the newest article].",
 )
 @click.option("--topic", help="Only this topic (its id in topics.yaml) [default: every topic].")
 @click.option(
@@ -53,6 +60,7 @@ def digest(
     ctx: Context,
     day: datetime | None,
     since: datetime | None,
+    until: datetime | None,
     topic: str | None,
     output_format: str,
     out: Path | None,
@@ -61,14 +69,16 @@ def digest(
     """Write the digest: per topic, the stories ranked by how many outlets covered them and how
     recently, with outlet counts, a coverage timeline and outlet health notes.
 
-    Each run is recorded; stories first collected after the previous digest are marked new.
+    Each run is recorded; stories that the previous digest of the same topics and kind of
+    period (the day before, for a day) did not show are marked new.
     """
     from mediamon.digest.job import DigestOutputError, DigestRequest, run_digest
     from mediamon.digest.mailer import MailError
 
     zone = ctx.config.settings.zone
-    start, end = period(day, since, zone)
-    request = DigestRequest(start, end, topic, output_format, email, out)
+    start, end = period(ctx.engine, day, since, until, zone)
+    open_ended = since is not None and until is None
+    request = DigestRequest(start, end, topic, output_format, email, out, open_ended)
     try:
         result = run_digest(ctx.engine, ctx.config, request)
     except (KeyError, MailError, DigestOutputError) as exc:
@@ -82,16 +92,42 @@ def digest(
 
 
 def period(
-    day: datetime | None, since: datetime | None, zone: ZoneInfo
+    engine: Engine,
+    day: datetime | None,
+    since: datetime | None,
+    until: datetime | None,
+    zone: ZoneInfo,
 ) -> tuple[datetime, datetime]:
-    from mediamon.digest.build import day_window
+    from mediamon.digest.periods import day_window
 
     if day and since:
         raise click.UsageError("give either --date or --since, not both")
+    if until and not since:
+        raise click.UsageError("--until goes with --since")
     now = datetime.now(zone)
     if since:
         start = since.replace(tzinfo=zone)
         if start >= now:
             raise click.UsageError(f"--since {since:%Y-%m-%d %H:%M} is in the future")
-        return start, now
+        end = until_end(until, zone) if until else newest_end(engine, start, now)
+        if end <= start:
+            raise click.UsageError("--until must come after --since")
+        return start, end
     return day_window((day or now).date(), zone)
+
+
+def until_end(until: datetime, zone: ZoneInfo) -> datetime:
+    """--until's end of the period: the time given, or the end of the day given."""
+    end = until.replace(tzinfo=zone)
+    return end + timedelta(days=1) if end.time() == time.min else end
+
+
+def newest_end(engine: Engine, start: datetime, now: datetime) -> datetime:
+    """The period from ``start`` ends with its newest article (so the same data gives the same
+    digest whenever it is written); with no article since ``start``, it ends now."""
+    from mediamon.digest.selection import newest_article_time
+
+    newest = newest_article_time(engine, start)
+    if newest is None:
+        return now
+    return min(newest + timedelta(microseconds=1), now)

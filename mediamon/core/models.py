@@ -235,6 +235,18 @@ class Run(Base):
     host: Mapped[str | None] = mapped_column(String(255))
 
 
+class DigestRecord(Base):
+    """The stories a digest showed, per topic selection (a topic id, or ``*`` for all) and
+    period: the next period's digest marks as new only the stories this one did not show."""
+
+    __tablename__ = "digest_records"
+    selection: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    story_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 def table_of(model: type[Base]) -> Table:
     """A model's table, for Core statements (cheaper per row than the ORM on hot paths)."""
     return Base.metadata.tables[model.__tablename__]

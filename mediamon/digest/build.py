@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from mediamon.core.config import Config
-from mediamon.core.models import utcnow
 from mediamon.core.textclean import without_bidi_controls
 from mediamon.digest.health import health_notes
 from mediamon.digest.model import (
@@ -29,6 +28,8 @@ from mediamon.digest.model import (
     Story,
     TopicSection,
 )
+from mediamon.digest.periods import day_window
+from mediamon.digest.records import PreviousDigest
 from mediamon.digest.render import render_markdown
 from mediamon.digest.selection import ArticleRecord, articles_in_period
 from mediamon.digest.timeline import timeline_buckets
@@ -43,47 +44,55 @@ OTHER_NAME = "Other coverage (no topic matched)"
 StoryGroup = tuple[ArticleRecord, ...]
 
 
-def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The start and end (exclusive) of ``day`` in ``zone``, as aware datetimes."""
-    start = datetime.combine(day, time.min, zone)
-    return start, datetime.combine(day + timedelta(days=1), time.min, zone)
-
-
 def build_digest(
     engine: Engine,
     config: Config,
     start: datetime,
     end: datetime,
     topic: str | None = None,
-    previous_digest_at: datetime | None = None,
+    previous: PreviousDigest | None = None,
+    open_ended: bool = False,
 ) -> Digest:
-    """The digest of [start, end), of one topic or of all; stories fetched after
-    ``previous_digest_at`` are marked new."""
+    """The digest of [start, end), of one topic or of all; stories the ``previous`` digest did
+    not show are marked new. ``open_ended``: the period ends with its newest article, and the
+    health notes tell of every crawl since ``start``."""
     zone = config.settings.zone
     outlets = {o.id: _outlet(o.id, o.name, o.labels) for o in config.outlets}
     topics = [config.topic(topic)] if topic else config.topics
     wanted = {t.id for t in topics}
     records = articles_in_period(engine, start, end)
     tagged = [
-        (_story(group, outlets, zone, previous_digest_at), _topics(group))
-        for group in story_groups(records)
+        (_story(group, outlets, zone, previous), _topics(group)) for group in story_groups(records)
     ]
     return Digest(
         start=start.astimezone(zone),
         end=end.astimezone(zone),
         zone=zone,
-        generated_at=utcnow().astimezone(zone),
         topic_filter=topic,
         sections=tuple(_section(t.id, t.name, _about(tagged, t.id)) for t in topics),
         other=None if topic else _section(OTHER_TOPIC, OTHER_NAME, _about(tagged, None)),
         outlet_counts=_outlet_counts(records, outlets, wanted),
         timeline=timeline_buckets(records, start, end, zone, lambda r: bool(r.topics & wanted)),
         health=health_notes(
-            engine, outlets, Counter(r.outlet_id for r in records), start, end, zone
+            engine,
+            outlets,
+            Counter(r.outlet_id for r in records),
+            start,
+            None if open_ended else end,
+            zone,
         ),
-        previous_digest_at=previous_digest_at.astimezone(zone) if previous_digest_at else None,
-        article_count=len(records),
+        previous_start=previous.start.astimezone(zone) if previous else None,
+        previous_end=previous.end.astimezone(zone) if previous else None,
+        collected_count=len(records),
+        last_collected=_last_collected(records, zone),
     )
+
+
+def _last_collected(records: Sequence[ArticleRecord], zone: ZoneInfo) -> datetime | None:
+    """When the newest of the period's articles was fetched: what the digest is up to date with."""
+    if not records:
+        return None
+    return max(record.fetched_at for record in records).astimezone(zone)
 
 
 def _about(tagged: list[tuple[Story, frozenset[str]]], topic_id: str | None) -> list[Story]:
@@ -109,14 +118,14 @@ def _story(
     group: StoryGroup,
     outlets: dict[str, OutletRef],
     zone: ZoneInfo,
-    previous_digest_at: datetime | None,
+    previous: PreviousDigest | None,
 ) -> Story:
     ordered = sorted(group, key=lambda record: (record.when, record.id))
     coverage = tuple(_coverage(record, outlets, zone) for record in ordered)
-    first_fetched = min(record.fetched_at for record in group)
-    is_new = previous_digest_at is not None and first_fetched > previous_digest_at
+    key = ordered[0].story_key
+    is_new = previous is not None and key not in previous.story_keys
     lead = next((r.lead for r in ordered if r.duplicate_of is None and r.lead.strip()), "")
-    return Story(ordered[0].story_key, coverage, lead_snippet(lead or ordered[0].lead), is_new)
+    return Story(key, coverage, lead_snippet(lead or ordered[0].lead), is_new)
 
 
 def _coverage(record: ArticleRecord, outlets: dict[str, OutletRef], zone: ZoneInfo) -> Coverage:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from mediamon.core.models import utcnow
 from mediamon.digest.model import Digest
 from mediamon.digest.render import html_environment, render_html_body
+from mediamon.digest.wording import counted
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the update time of a feed without entries
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def render_atom(digests: Sequence[Digest]) -> str:
     feed = Feed(
         id=f"urn:mediamon:digest:{selection or 'all'}",
         title=digests[0].heading if digests else "mediamon digest",
-        updated=max((entry.updated for entry in entries), default=utcnow()),
+        updated=max((entry.updated for entry in entries), default=EPOCH),
         entries=entries,
     )
     return html_environment().get_template("digest.atom.j2").render(feed=feed)
@@ -51,9 +53,9 @@ def _entry(digest: Digest, selection: str | None) -> FeedEntry:
     day = digest.start.date().isoformat()
     return FeedEntry(
         id=f"urn:mediamon:digest:{selection or 'all'}:{day}",
-        title=f"{digest.title} · {digest.story_count} stories, {digest.new_count} new",
-        # A finished day keeps its time, so readers do not see old entries as changed.
-        updated=min(digest.end, digest.generated_at),
+        title=f"{digest.title} · {counted(digest.story_count, 'story')}, {digest.new_count} new",
+        # From the data, not the clock: an entry changes only when its day's articles do.
+        updated=min(digest.end, digest.last_collected or digest.start),
         summary=_summary(digest),
         content=str(render_html_body(digest)),
     )
@@ -64,4 +66,5 @@ def _summary(digest: Digest) -> str:
         return "No articles were collected on this day."
     top = [story for section in digest.sections for story in section.full[:1]]
     lead = f"; top story: {top[0].headline}" if top else ""
-    return f"{digest.story_count} stories from {digest.article_count} articles{lead}"
+    stories = counted(digest.story_count, "story")
+    return f"{stories} from {counted(digest.article_count, 'article')}{lead}"

@@ -26,9 +26,11 @@ def health_notes(
     outlets: Mapping[str, OutletRef],
     articles_per_outlet: Counter[str],
     start: datetime,
-    end: datetime,
+    end: datetime | None,
     zone: ZoneInfo,
 ) -> tuple[HealthNote, ...]:
+    """The notes on [start, end); ``end`` None: on every crawl since ``start`` (a period that
+    runs up to its newest article is followed by the crawls that found nothing newer)."""
     notes = [
         *_failing_feed_notes(engine, outlets, zone),
         *_crawl_run_notes(engine, start, end, zone),
@@ -59,11 +61,13 @@ def _failing_feed_note(feed: Feed, outlets: Mapping[str, OutletRef], zone: ZoneI
 
 
 def _crawl_run_notes(
-    engine: Engine, start: datetime, end: datetime, zone: ZoneInfo
+    engine: Engine, start: datetime, end: datetime | None, zone: ZoneInfo
 ) -> list[HealthNote]:
     query = select(Run.outcome, Run.errors).where(
-        Run.job.startswith(CRAWL_JOB_PREFIX), Run.started_at >= start, Run.started_at < end
+        Run.job.startswith(CRAWL_JOB_PREFIX), Run.started_at >= start
     )
+    if end is not None:
+        query = query.where(Run.started_at < end)
     with Session(engine) as session:
         runs = list(session.execute(query))
         crawled_before = session.scalar(
@@ -83,11 +87,16 @@ def _crawl_run_notes(
     return [HealthNote("warning", None, message)]
 
 
-def _no_crawl_note(start: datetime, end: datetime, zone: ZoneInfo) -> list[HealthNote]:
+def _no_crawl_note(start: datetime, end: datetime | None, zone: ZoneInfo) -> list[HealthNote]:
     if start > utcnow():
         return []
-    window = f"{start.astimezone(zone):%Y-%m-%d %H:%M} and {end.astimezone(zone):%Y-%m-%d %H:%M}"
-    message = f"no crawl ran between {window}: is the scheduler (or cron) running?"
+    since = f"{start.astimezone(zone):%Y-%m-%d %H:%M}"
+    window = (
+        f"since {since}"
+        if end is None
+        else f"between {since} and {end.astimezone(zone):%Y-%m-%d %H:%M}"
+    )
+    message = f"no crawl ran {window}: is the scheduler (or cron) running?"
     return [HealthNote("warning", None, message)]
 
 

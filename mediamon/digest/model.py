@@ -7,8 +7,10 @@ All times are aware datetimes in the digest's time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from mediamon.digest.periods import period_label
 
 
 @dataclass(frozen=True)
@@ -129,26 +131,33 @@ class HealthNote:
 
 @dataclass(frozen=True)
 class Digest:
+    """The digest of [start, end). ``previous_start``/``previous_end``: the period of the
+    previous digest its new stories are new against, if there was one. ``collected_count``:
+    every article of the period, shown or not (a digest of one topic shows only the topic's)."""
+
     start: datetime
     end: datetime
     zone: ZoneInfo
-    generated_at: datetime
     topic_filter: str | None
     sections: tuple[TopicSection, ...]
     other: TopicSection | None
     outlet_counts: tuple[OutletCount, ...]
     timeline: tuple[TimelineBucket, ...]
     health: tuple[HealthNote, ...]
-    previous_digest_at: datetime | None
-    article_count: int
+    previous_start: datetime | None
+    previous_end: datetime | None
+    collected_count: int
+    last_collected: datetime | None
 
     @property
     def period(self) -> str:
-        first = self.start.astimezone(self.zone)
-        last = (self.end - timedelta(microseconds=1)).astimezone(self.zone)
-        if first.date() == last.date():
-            return first.date().isoformat()
-        return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
+        return period_label(self.start, self.end, self.zone)
+
+    @property
+    def previous_period(self) -> str | None:
+        if self.previous_start is None or self.previous_end is None:
+            return None
+        return period_label(self.previous_start, self.previous_end, self.zone)
 
     @property
     def heading(self) -> str:
@@ -161,13 +170,24 @@ class Digest:
         return f"{self.heading}: {self.period}"
 
     @property
+    def shown(self) -> tuple[Story, ...]:
+        """Every story the digest shows, once (a story on two topics is in both sections)."""
+        sections = (*self.sections, *((self.other,) if self.other else ()))
+        unique = {story.key: story for section in sections for story in section.stories}
+        return tuple(unique.values())
+
+    @property
     def story_count(self) -> int:
-        return sum(section.story_count for section in self.sections)
+        return len(self.shown)
+
+    @property
+    def article_count(self) -> int:
+        return sum(len(story.coverage) for story in self.shown)
 
     @property
     def new_count(self) -> int:
-        return sum(section.new_count for section in self.sections)
+        return sum(story.is_new for story in self.shown)
 
     @property
     def is_empty(self) -> bool:
-        return self.article_count == 0
+        return self.collected_count == 0

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from mediamon.core.textclean import BIDI_CONTROLS
 from mediamon.digest.model import Digest
 from mediamon.digest.timeline import sparkline, timeline_svg
+from mediamon.digest.wording import counted
 
 TEMPLATES = Path(__file__).with_name("templates")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
@@ -76,6 +77,7 @@ def _environment(autoescape: bool) -> Environment:
     environment.filters.update(md=markdown_escape, md_url=markdown_url, plain=plain)
     environment.tests["web_url"] = is_web_url
     environment.globals.update(
+        counted=counted,
         local_time=local_time,
         sparkline=sparkline,
         timeline_svg=timeline_svg,

@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
-from mediamon.core.models import ArticleRow, ArticleTopic, Run, StoryMember
-from mediamon.core.names import DIGEST_JOB
+from mediamon.core.models import ArticleRow, ArticleTopic, StoryMember
 
 LEAD_CHARS = 1200
 ID_CHUNK = 500
@@ -115,15 +114,15 @@ def _record(row: Any, topics: set[str], story_id: int | None) -> ArticleRecord:
     )
 
 
-def previous_digest_at(
-    engine: Engine, topic_filter: str | None, before_run: int | None
-) -> datetime | None:
-    """When the last successful digest of the same topic selection was made, if ever."""
-    query = select(Run).where(Run.job == DIGEST_JOB, Run.outcome == "ok").order_by(Run.id.desc())
-    if before_run is not None:
-        query = query.where(Run.id < before_run)
+def newest_article_time(engine: Engine, since: datetime) -> datetime | None:
+    """When the newest article from ``since`` on was published (or, undated, fetched)."""
     with Session(engine) as session:
-        for run in session.scalars(query.limit(200)):
-            if (run.counts or {}).get("topic") == topic_filter:
-                return run.started_at
-    return None
+        published = session.scalar(
+            select(func.max(ArticleRow.published_at)).where(ArticleRow.published_at >= since)
+        )
+        fetched = session.scalar(
+            select(func.max(ArticleRow.fetched_at)).where(
+                ArticleRow.fetched_at >= since, ArticleRow.published_at.is_(None)
+            )
+        )
+    return max((moment for moment in (published, fetched) if moment is not None), default=None)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from mediamon.digest.model import TimelineBucket
+from mediamon.digest.wording import counted
 
 HOURLY_UP_TO = timedelta(hours=48)
 MAX_BUCKETS = 62
@@ -22,6 +23,7 @@ WIDTH, HEIGHT = 540, 160
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 14, 24
 ALL_COLOUR, TOPIC_COLOUR, INK = "#c9d3df", "#1f5fa8", "#44505e"
 SPARKS = "▁▂▃▄▅▆▇█"
+AXIS_LABELS = {"%Y-%m-%d": 5, "%Y-%m-%d %H:%M": 3}  # longer labels, fewer of them (else 8)
 
 
 class Dated(Protocol):
@@ -51,7 +53,7 @@ def timeline_buckets(
 
 def _bucket_starts(start: datetime, end: datetime, zone: ZoneInfo) -> list[datetime]:
     if end - start <= HOURLY_UP_TO:
-        hours = int((end - start) / timedelta(hours=1))
+        hours = -(-(end - start) // timedelta(hours=1))  # a last part-hour gets a bar of its own
         return [(start + timedelta(hours=h)).astimezone(zone) for h in range(max(hours, 1))]
     day = start.astimezone(zone).date()
     starts = [start.astimezone(zone)]
@@ -65,8 +67,16 @@ def is_hourly(buckets: Sequence[TimelineBucket]) -> bool:
     return len(buckets) < 2 or buckets[1].start - buckets[0].start <= timedelta(hours=1)
 
 
-def bucket_label(bucket: TimelineBucket, hourly: bool) -> str:
-    return f"{bucket.start:%H:%M}" if hourly else f"{bucket.start:%m-%d}"
+def label_format(buckets: Sequence[TimelineBucket]) -> str:
+    """Hours, or days; with the year (and for hours the day) when the span crosses a year."""
+    crosses_year = bool(buckets) and buckets[0].start.year != buckets[-1].start.year
+    if is_hourly(buckets):
+        return "%Y-%m-%d %H:%M" if crosses_year else "%H:%M"
+    return "%Y-%m-%d" if crosses_year else "%m-%d"
+
+
+def bucket_label(bucket: TimelineBucket, label: str) -> str:
+    return bucket.start.strftime(label)
 
 
 def sparkline(buckets: Sequence[TimelineBucket]) -> str:
@@ -74,22 +84,23 @@ def sparkline(buckets: Sequence[TimelineBucket]) -> str:
     if not buckets or not any(b.articles for b in buckets):
         return ""
     peak = max(buckets, key=lambda b: b.articles)
-    hourly = is_hourly(buckets)
+    label = label_format(buckets)
     bars = "".join(SPARKS[round(b.articles / peak.articles * (len(SPARKS) - 1))] for b in buckets)
-    first, last = bucket_label(buckets[0], hourly), bucket_label(buckets[-1], hourly)
-    return f"{first} {bars} {last}, peak {bucket_label(peak, hourly)} ({peak.articles} articles)"
+    first, last = bucket_label(buckets[0], label), bucket_label(buckets[-1], label)
+    peak_label = bucket_label(peak, label)
+    return f"{first} {bars} {last}, peak {peak_label} ({counted(peak.articles, 'article')})"
 
 
 def timeline_svg(buckets: Sequence[TimelineBucket], topic_label: str) -> Markup:
     """A bar chart: all articles per bucket, the on-topic share drawn over it."""
     if not buckets:
         return Markup("")
-    hourly = is_hourly(buckets)
+    label = label_format(buckets)
     top = max(1, *(b.articles for b in buckets))
     slot = (WIDTH - LEFT - RIGHT) / len(buckets)
     parts = [_frame(top, buckets, topic_label)]
-    parts += [_bar(i, b, slot, top, hourly, topic_label) for i, b in enumerate(buckets)]
-    parts += _axis_labels(buckets, slot, hourly)
+    parts += [_bar(i, b, slot, top, label, topic_label) for i, b in enumerate(buckets)]
+    parts += _axis_labels(buckets, slot, label)
     parts.append(_legend(topic_label))
     return Markup("".join(parts) + "</svg>")
 
@@ -97,7 +108,7 @@ def timeline_svg(buckets: Sequence[TimelineBucket], topic_label: str) -> Markup:
 def _frame(top: int, buckets: Sequence[TimelineBucket], topic_label: str) -> str:
     total = sum(b.articles for b in buckets)
     topical = sum(b.on_topic for b in buckets)
-    summary = escape(f"Coverage timeline: {total} articles, {topical} on {topic_label}")
+    summary = escape(f"Coverage timeline: {counted(total, 'article')}, {topical} on {topic_label}")
     base = HEIGHT - BOTTOM
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -112,12 +123,12 @@ def _frame(top: int, buckets: Sequence[TimelineBucket], topic_label: str) -> str
 
 
 def _bar(
-    index: int, bucket: TimelineBucket, slot: float, top: int, hourly: bool, topic_label: str
+    index: int, bucket: TimelineBucket, slot: float, top: int, label_as: str, topic_label: str
 ) -> str:
     x = LEFT + index * slot + slot * 0.12
     width = slot * 0.76
     label = escape(
-        f"{bucket_label(bucket, hourly)}: {bucket.articles} articles, "
+        f"{bucket_label(bucket, label_as)}: {counted(bucket.articles, 'article')}, "
         f"{bucket.on_topic} on {topic_label}"
     )
     return (
@@ -137,11 +148,11 @@ def _rect(x: float, width: float, count: int, top: int, colour: str) -> str:
     )
 
 
-def _axis_labels(buckets: Sequence[TimelineBucket], slot: float, hourly: bool) -> list[str]:
-    every = max(1, round(len(buckets) / 8))
+def _axis_labels(buckets: Sequence[TimelineBucket], slot: float, label: str) -> list[str]:
+    every = max(1, round(len(buckets) / AXIS_LABELS.get(label, 8)))
     return [
         f'<text x="{LEFT + i * slot + slot / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-        f"{escape(bucket_label(bucket, hourly))}</text>"
+        f"{escape(bucket_label(bucket, label))}</text>"
         for i, bucket in enumerate(buckets)
         if i % every == 0
     ]

@@ -116,23 +116,6 @@ def test_the_day_is_the_configured_zones_day(
     ]
 
 
-def test_stories_collected_since_the_previous_digest_are_marked_new(
-    engine: Engine, config_dir: Path, database: str
-) -> None:
-    add_article(engine, "tass", "Seen in the first digest", at(9), fetched=utcnow())
-    first = digest_json(config_dir, database, *DATE)
-    assert first["previous_digest_at"] is None
-    assert first["new_count"] == 0
-    add_article(engine, "bbc", "Collected afterwards", at(10), fetched=utcnow())
-    second = digest_json(config_dir, database, *DATE)
-    assert second["previous_digest_at"] is not None
-    marks = {s["headline"]: s["is_new"] for s in topic_section(second)["full"]}
-    assert marks == {"Seen in the first digest": False, "Collected afterwards": True}
-    markdown = run_digest_cli(config_dir, database, *DATE).stdout
-    assert "1 new since the previous digest" not in markdown  # the JSON run was the previous one
-    assert "0 new since the previous digest" in markdown
-
-
 def test_a_topic_with_no_coverage_says_so(engine: Engine, config_dir: Path, database: str) -> None:
     topics = config_dir / "topics.yaml"
     topics.write_text(
