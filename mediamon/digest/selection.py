@@ -120,9 +120,12 @@ def newest_article_time(engine: Engine, since: datetime) -> datetime | None:
         published = session.scalar(
             select(func.max(ArticleRow.published_at)).where(ArticleRow.published_at >= since)
         )
+        # As in articles_in_period, "published_at IS NULL" would make SQLite read the published
+        # index's every undated article; undated or dated at its fetch time, the time is the same.
+        undated = (
+            func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at) == ArticleRow.fetched_at
+        )
         fetched = session.scalar(
-            select(func.max(ArticleRow.fetched_at)).where(
-                ArticleRow.fetched_at >= since, ArticleRow.published_at.is_(None)
-            )
+            select(func.max(ArticleRow.fetched_at)).where(ArticleRow.fetched_at >= since, undated)
         )
     return max((moment for moment in (published, fetched) if moment is not None), default=None)
