@@ -28,7 +28,6 @@ from mediamon.digest.wording import counted
 TEMPLATES = Path(__file__).with_name("templates")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|" + BIDI_CONTROLS.pattern)
-ONE_DAY_AT_MOST = timedelta(hours=25)  # a day with a DST change lasts 25 hours
 
 
 def is_web_url(url: object) -> bool:
@@ -54,9 +53,13 @@ def markdown_url(url: str) -> str:
 
 
 def local_time(moment: datetime, digest: Digest) -> str:
-    """'09:14' within a one-day digest, '05-23 09:14' in a longer one."""
-    one_day = digest.end - digest.start <= ONE_DAY_AT_MOST
-    return f"{moment:%H:%M}" if one_day else f"{moment:%m-%d %H:%M}"
+    """'09:14' in a digest within one day, '05-23 09:14' in a longer one, '2023-01-02 09:14'
+    in one across the turn of a year."""
+    first = digest.start.astimezone(digest.zone)
+    last = (digest.end - timedelta(microseconds=1)).astimezone(digest.zone)
+    if first.date() == last.date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%m-%d %H:%M}" if first.year == last.year else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def topic_label(digest: Digest) -> str:
@@ -134,5 +137,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def _derived(value: Any) -> dict[str, Any]:
-    names = ("headline", "period", "title", "story_count", "article_count", "new_count")
+    names = (
+        "headline",
+        "period",
+        "previous_period",
+        "title",
+        "story_count",
+        "article_count",
+        "new_count",
+    )
     return {name: _jsonable(getattr(value, name)) for name in names if hasattr(value, name)}

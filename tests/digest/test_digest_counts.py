@@ -113,6 +113,7 @@ def test_timeline_labels_carry_the_year_across_a_year_boundary(
     markdown = digest(config_dir, database, "--since", "2022-12-20", "--format", "md")
     assert "Coverage over time: 2022-12-20 " in markdown
     assert " 2023-01-03, peak " in markdown
+    assert "first: BBC News at 2023-01-03 09:00" in markdown
     html = digest(config_dir, database, "--since", "2022-12-20", "--format", "html")
     assert ">2022-12-20</text>" in html
     within_a_year = digest(config_dir, database, "--since", "2022-12-27", "--until", "2022-12-31")
@@ -126,3 +127,4 @@ def test_hours_crossing_into_a_new_year_are_labelled_with_the_date(
     add_article(engine, "tass", "Belgorod at midnight", at(0, 30, date(2023, 1, 1)))
     markdown = digest(config_dir, database, "--since", "2022-12-31 20:00", "--format", "md")
     assert "Coverage over time: 2022-12-31 20:00 " in markdown
+    assert "first: TASS at 2023-01-01 00:30" in markdown

@@ -79,6 +79,10 @@ def test_a_past_day_compares_with_the_day_before_it_not_with_the_last_digest_wri
     assert marks == {"Kozinka shelled overnight": True, "Saboteurs repelled (wire)": False}
     page = digest(config_dir, database_url, "--date", DAY.isoformat(), "--format", "md")
     assert "1 new since the previous digest (2023-05-21), marked **NEW**." in page
+    parsed = json.loads(
+        digest(config_dir, database_url, "--date", DAY.isoformat(), "--format", "json")
+    )
+    assert (parsed["previous_period"], parsed["new_count"]) == ("2023-05-21", 1)
     later = digest(config_dir, database_url, "--date", AFTER.isoformat(), "--format", "md")
     assert "1 new since the previous digest (2023-05-22), marked **NEW**." in later
 
