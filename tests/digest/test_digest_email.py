@@ -175,3 +175,27 @@ def test_a_missing_password_names_the_variable_to_set(
     assert result.exit_code == 1
     assert "export MEDIAMON_SMTP_PASSWORD=" in result.output
     assert smtp_server.messages() == []
+
+
+def test_the_email_marks_the_same_stories_new_as_the_files_of_the_day(
+    mail_config: Path,
+    database: Path,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MEDIAMON_SMTP_PASSWORD", PASSWORD)
+    engine = open_database(f"sqlite:///{database}")
+    before = add_article(engine, "bbc", "Belgorod shelled", at(9, day=DAY - timedelta(days=1)))
+    add_article(engine, "guardian", "Belgorod shelled (wire)", at(8), duplicate_of=before)
+    engine.dispose()
+    run_digest_cli(mail_config, database, "--date", (DAY - timedelta(days=1)).isoformat())
+    markdown = run_digest_cli(mail_config, database, "--date", DAY.isoformat()).stdout
+    result = run_digest_cli(mail_config, database, "--date", DAY.isoformat(), "--email")
+    assert result.exit_code == 0, result.output
+    [(message, _)] = smtp_server.messages()
+    assert message["Subject"] == "mediamon digest: 2023-05-22: 3 stories, 2 new"
+    text = message.get_body(("plain",))
+    assert text is not None
+    assert "2 new since the previous digest (2023-05-21)" in text.get_content()
+    assert "[NEW] Belgorod shelled (wire)" not in text.get_content()
+    assert "2 new since the previous digest (2023-05-21)" in markdown
