@@ -9,6 +9,7 @@ config file, so a new command, option or key fails here until the README has it.
 from __future__ import annotations
 
 import re
+import shlex
 import types
 import typing
 from collections.abc import Iterator
@@ -290,3 +291,81 @@ def test_every_setting_is_documented_and_exists() -> None:
     documented = documented_settings(config_file_section("settings.yaml"))
     assert sorted(SETTINGS_KEYS - documented) == [], "settings missing from the README"
     assert sorted(documented - SETTINGS_KEYS) == [], "documented settings the code lacks"
+
+
+# --- other claims the code can check -------------------------------------------------------------
+
+FENCED_BLOCK = re.compile(r"^ *```[^\n]*\n(.*?)^ *```", re.M | re.S)
+# mediamon as the program of a shell line: first, after `&&`, after `timeout 25m` or cron's fields
+INVOCATION = re.compile(
+    r"(?:^|&&\s*|\btimeout\s+\S+\s+|^(?:\S+\s+){5})(?:\.venv/bin/)?mediamon((?:\s+[^\s#|>&;]+)*)"
+)
+SUBSHELL = re.compile(r"\$\([^)]*\)")
+
+
+def shell_invocations() -> list[tuple[str, list[str]]]:
+    """Each `mediamon ...` command line of the README's code blocks, and each `.venv/bin/mediamon
+    ...` span of its text, with the arguments given."""
+    lines = [line for block in FENCED_BLOCK.findall(README) for line in block.splitlines()]
+    prose = FENCED_BLOCK.sub("", README)
+    lines += [span for span in spans(prose) if span.startswith(".venv/bin/mediamon")]
+    found = []
+    for line in lines:
+        command_line = SUBSHELL.sub("VALUE", line.split(" #")[0]).strip()
+        match = INVOCATION.search(command_line)
+        if match:
+            found.append((line.strip(), shlex.split(match.group(1))))
+    return found
+
+
+def unknown_parts(arguments: list[str]) -> list[str]:
+    """The options in ``arguments`` that the command they are given to lacks."""
+    path: tuple[str, ...] = ()
+    unknown = []
+    for argument in arguments:
+        command = COMMANDS[path]
+        if argument.startswith("-") and argument != "-":
+            if argument.split("=", 1)[0] not in option_names(command):
+                unknown.append(argument)
+        elif isinstance(command, click.Group) and (*path, argument) in COMMANDS:
+            path = (*path, argument)
+        elif isinstance(command, click.Group):
+            unknown.append(argument)  # a command that does not exist
+    return unknown
+
+
+def test_every_command_line_in_the_examples_uses_commands_and_options_that_exist() -> None:
+    invocations = shell_invocations()
+    assert len(invocations) > 10, "no `mediamon ...` lines found in the README's code blocks"
+    wrong = {line: unknown_parts(arguments) for line, arguments in invocations}
+    assert {line: parts for line, parts in wrong.items() if parts} == {}
+
+
+def test_the_spiders_named_are_those_scrapy_finds() -> None:
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from scrapers import settings as scrapy_settings
+
+    loader = SpiderLoader.from_settings(
+        Settings({"SPIDER_MODULES": scrapy_settings.SPIDER_MODULES})
+    )
+    sentence = re.search(r"the\s+spiders\s+are\s+(.*?\.)\s", README, re.S)
+    assert sentence is not None, "the README names no spiders ('the spiders are ...')"
+    named = {span for span in spans(sentence.group(1)) if IDENTIFIER.fullmatch(span)}
+    assert named == set(loader.list())
+
+
+def test_the_database_urls_are_the_default_and_the_shipped_one() -> None:
+    import yaml
+
+    shipped = yaml.safe_load((REPO / "config" / "settings.yaml").read_text(encoding="utf-8"))
+    [row] = [
+        cells
+        for cells in table_rows(config_file_section("settings.yaml"))
+        if spans(cells[0]) == ["database_url"]
+    ]
+    assert spans(row[1]) == [SettingsFile.model_fields["database_url"].default]
+    assert f"The shipped settings.yaml sets `{shipped['database_url']}`" in row[2]
+    where = section(README, "## Where things live")
+    assert f"The shipped settings.yaml says `{shipped['database_url']}`" in where
