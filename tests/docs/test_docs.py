@@ -369,3 +369,59 @@ def test_the_database_urls_are_the_default_and_the_shipped_one() -> None:
     assert f"The shipped settings.yaml sets `{shipped['database_url']}`" in row[2]
     where = section(README, "## Where things live")
     assert f"The shipped settings.yaml says `{shipped['database_url']}`" in where
+
+
+BLOCK_DEFAULT = re.compile(r"`(\w+)` \(([^:;,)]+)")  # in a `block.*` row: `key` (default: aside)
+
+
+def setting_default(key: str) -> object:
+    model: type[BaseModel] = SettingsFile
+    *blocks, name = key.split(".")
+    for block in blocks:
+        inner = nested_model(model.model_fields[block].annotation)
+        assert inner is not None, key
+        model = inner
+    info = model.model_fields[name]
+    return info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+
+
+def documented_defaults() -> dict[str, str]:
+    """The default the settings.yaml table gives each key: in its default column, or in the
+    parentheses after the key in a `block.*` row. Descriptions (``like ...``, ``...``) are left
+    out: only values are compared."""
+    found: dict[str, str] = {}
+    for cells in table_rows(config_file_section("settings.yaml")):
+        keys = spans(cells[0])
+        if keys[0].endswith(".*"):
+            block = keys[0].removesuffix(".*")
+            found |= {f"{block}.{k}": v for k, v in BLOCK_DEFAULT.findall(cells[-1])}
+        elif cells[1]:
+            values = [v.strip() for v in re.split(r"`,\s*|,\s*`", cells[1])]
+            if len(values) == len(keys):
+                found |= dict(zip(keys, values, strict=True))
+    return {
+        k: v.strip("`") for k, v in found.items() if "..." not in v and not v.startswith("like ")
+    }
+
+
+def is_documented_default(documented: str, default: object) -> bool:
+    if default is None:
+        return documented in {"null", "none"}
+    if isinstance(default, bool):
+        return documented == str(default).lower()
+    if isinstance(default, int | float):
+        return float(documented.removesuffix(" s")) == default
+    if isinstance(default, list):
+        return documented == "[" + ", ".join(map(str, default)) + "]"
+    return documented == str(default)
+
+
+def test_the_documented_defaults_are_the_code_defaults() -> None:
+    documented = documented_defaults()
+    assert len(documented) > 30, "the settings.yaml table gives few defaults"
+    wrong = {
+        key: (value, setting_default(key))
+        for key, value in documented.items()
+        if not is_documented_default(value, setting_default(key))
+    }
+    assert wrong == {}
