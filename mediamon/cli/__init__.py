@@ -53,5 +53,10 @@ def main(verbose: int) -> None:
     mediamon polls outlets' feeds, extracts and cleans each article, tags it with the topics it
     matches, stores it, and writes a digest. Start with `mediamon demo`.
     """
+    configure_logging(verbose)
+
+
+def configure_logging(verbose: int = 0) -> None:
+    """Log lines to stderr: warnings, or with -v info and -vv debug."""
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -28,14 +28,29 @@ def extract(
     prune: tuple[str, ...],
     phrase: tuple[str, ...],
 ) -> None:
-    """Extract the article in FILE: title, clean text and what each cleaning layer removed."""
+    """Extract the article in FILE: title, clean text and what each cleaning layer removed.
+
+    The layers are the --prune selectors ("prune"), the --phrase lines ("phrase") and the
+    appeal detector ("appeal": donation asks, newsletter prompts, "read more" lines...).
+    """
     result = extract_article(file.read_bytes(), url, prune=prune, phrases=phrase, encoding=encoding)
     if result is None:
         raise click.ClickException(f"no article text found in {file}")
     if as_json:
         click.echo(json.dumps(_as_dict(result), ensure_ascii=False, indent=2))
     else:
-        click.echo(result.text)
+        click.echo("\n".join(readable(result)))
+
+
+def readable(result: ExtractedArticle) -> list[str]:
+    """The title, the clean text, then what each cleaning layer removed, paragraph by paragraph."""
+    lines = [f"Title: {result.title or '(none)'}", "", result.text, ""]
+    if not result.removed:
+        return [*lines, "Removed: nothing (no cleaning layer took a paragraph)"]
+    for layer, paragraphs in result.removed.items():
+        lines.append(f"Removed by {layer} ({len(paragraphs)} paragraph(s)):")
+        lines += [f"  - {paragraph}" for paragraph in paragraphs]
+    return lines
 
 
 def _as_dict(result: ExtractedArticle) -> dict[str, Any]:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from mediamon.cli.common import config_options
 from mediamon.core.config_models import TopicModel
 from mediamon.core.context import Context
+
+if TYPE_CHECKING:
+    from mediamon.query.parser import Clue
 
 DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -24,14 +28,23 @@ def topics() -> None:
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet id (repeatable).")
 @click.option("--since", type=DAY, help="Only articles published on or after this day (UTC).")
 @click.option("--limit", default=50, show_default=True, help="Show at most this many matches.")
+@click.option(
+    "-v", "--all-terms", is_flag=True, help="List every term of the query, also those not found."
+)
 @config_options
 def test_topic(
-    ctx: Context, topic_id: str, outlets: tuple[str, ...], since: datetime | None, limit: int
+    ctx: Context,
+    topic_id: str,
+    outlets: tuple[str, ...],
+    since: datetime | None,
+    limit: int,
+    all_terms: bool,
 ) -> None:
     """Show which stored articles TOPIC matches as configured now, and why.
 
-    Each match lists the query's words, phrases and NEARs with where each was found. Run it after
-    editing a query, then `mediamon retag` to apply the change to stored articles.
+    Each match lists the query's words, phrases and NEARs that were found, with where, and how
+    many were not (-v lists those too). Run it after editing a query, then `mediamon retag` to
+    apply the change to stored articles.
     """
     from mediamon.store.retag import topic_matches
     from mediamon.store.search import SearchFilters
@@ -42,10 +55,19 @@ def test_topic(
     for match in matches[:limit]:
         row = match.article
         click.echo(f"{row.outlet_id}  {row.published_at:%Y-%m-%d}  {row.title}\n  {row.url}")
-        for reason in match.reasons:
-            click.echo(f"    {reason}")
+        for line in clue_lines(match.clues, all_terms):
+            click.echo(f"    {line}")
     shown = f", showing {limit}" if len(matches) > limit else ""
     click.echo(f"{len(matches)} stored article(s) match topic {topic_id}{shown}")
+
+
+def clue_lines(clues: list[Clue], all_terms: bool) -> list[str]:
+    """The terms found, with where; then those not found, one each or only counted."""
+    found = [str(clue) for clue in clues if clue.found]
+    missing = [str(clue) for clue in clues if not clue.found]
+    if all_terms or not missing:
+        return found + missing
+    return [*found, f"({len(missing)} other term(s) of the query not found; -v lists them)"]
 
 
 def _topic(ctx: Context, topic_id: str) -> TopicModel:

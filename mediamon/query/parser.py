@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from mediamon.query.nodes import And, AnyOf, Near, Node, Not, Or, Phrase, Term, WordNode
 from mediamon.query.text_analysis import ArticleAnalysis, analyze_article, tokenize
 
-__all__ = ["Query", "QuerySyntaxError", "parse_query"]
+__all__ = ["Clue", "Query", "QuerySyntaxError", "parse_query"]
 
 LEXEME = re.compile(
     r"""(?P<space>\s+)
@@ -267,23 +267,38 @@ class Query:
         return self.explain_analysis(analyze_article(title, text, language))
 
     def explain_analysis(self, analysis: ArticleAnalysis) -> list[str]:
-        lines: list[str] = []
+        return [str(clue) for clue in self.clues_analysis(analysis)]
+
+    def clues(self, title: str | None, text: str | None, language: str | None = None) -> list[Clue]:
+        """Each word, phrase or NEAR of the query once, with where it was found (if it was)."""
+        return self.clues_analysis(analyze_article(title, text, language))
+
+    def clues_analysis(self, analysis: ArticleAnalysis) -> list[Clue]:
+        clues: dict[Clue, None] = {}
         for leaf, negated in self.root.leaves():
-            line = (
-                "NOT " if negated else ""
-            ) + f"{leaf.describe()}: {_whereabouts(leaf, analysis)}"
-            if line not in lines:
-                lines.append(line)
-        return lines
+            clues[Clue(leaf.describe(), negated, _whereabouts(leaf, analysis))] = None
+        return list(clues)
 
 
-def _whereabouts(leaf: WordNode, analysis: ArticleAnalysis) -> str:
+@dataclass(frozen=True)
+class Clue:
+    """One word, phrase or NEAR of a query on one article: ``found`` says where, or is None."""
+
+    term: str
+    negated: bool
+    found: str | None
+
+    def __str__(self) -> str:
+        return ("NOT " if self.negated else "") + f"{self.term}: {self.found or 'not found'}"
+
+
+def _whereabouts(leaf: WordNode, analysis: ArticleAnalysis) -> str | None:
     found = []
     for field in analysis.fields:
         excerpts = dict.fromkeys(field.excerpt(*span) for span in leaf.spans(field))
         if excerpts:
             found.append(f"{field.name} " + ", ".join(f"«{excerpt}»" for excerpt in excerpts))
-    return "; ".join(found) if found else "not found"
+    return "; ".join(found) or None
 
 
 def parse_query(query: str) -> Query:

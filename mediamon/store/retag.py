@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import TopicModel
 from mediamon.core.models import ArticleRow, ArticleTopic
+from mediamon.query.parser import Clue
 from mediamon.query.topics import CompiledTopic, TopicTagger
 from mediamon.store.search import SearchFilters, search
 
@@ -86,7 +87,7 @@ def _retag_one(
 @dataclass(frozen=True)
 class TopicMatch:
     article: ArticleRow
-    reasons: list[str]
+    clues: list[Clue]  # each term of the query, with where it was found
 
 
 def topic_matches(
@@ -102,6 +103,6 @@ def topic_matches(
     matches = []
     for row in search(engine, compiled.query, filters):
         if tagger.tag(row.title, row.text, row.language, row.published_at):
-            reasons = compiled.query.explain(row.title, row.text, row.language)
-            matches.append(TopicMatch(row, reasons))
+            clues = compiled.query.clues(row.title, row.text, row.language)
+            matches.append(TopicMatch(row, clues))
     return matches

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,6 +183,42 @@ def test_topics_test_shows_matches_and_why(config_dir: Path, archive_url: str) -
     assert "3 stored article(s) match topic belgorod-incursion" in result.output
     assert "«Белгородской»" in result.output
     assert "incursion: text «incursions»" in result.output
+
+
+def clue_blocks(output: str) -> list[list[str]]:
+    """The clue lines (indented four spaces) under each matched article of `topics test`."""
+    blocks: list[list[str]] = []
+    for line in output.splitlines():
+        if line.startswith("  http"):
+            blocks.append([])
+        elif line.startswith("    "):
+            blocks[-1].append(line.strip())
+    return blocks
+
+
+def test_topics_test_shows_the_terms_found_and_counts_the_others(
+    config_dir: Path, archive_url: str
+) -> None:
+    from mediamon.core.config import load_config
+    from mediamon.query.parser import parse_query
+
+    [topic] = [t for t in load_config(config_dir).topics if t.id == "belgorod-incursion"]
+    terms = len(parse_query(topic.query).clues("", "", None))
+    assert terms > 20
+    short = clue_blocks(mediamon(config_dir, archive_url, "topics", "test", topic.id).output)
+    full = clue_blocks(mediamon(config_dir, archive_url, "topics", "test", topic.id, "-v").output)
+    assert len(short) == len(full) == 3
+    for found_only, every in zip(short, full, strict=True):
+        *found, count = found_only
+        missing = re.fullmatch(
+            r"\((\d+) other term\(s\) of the query not found; -v lists them\)", count
+        )
+        assert missing is not None, count
+        assert found and not [line for line in found if line.endswith(": not found")]
+        assert len(found) + int(missing.group(1)) == terms
+        assert len(every) == terms
+        assert every[: len(found)] == found
+        assert all(line.endswith(": not found") for line in every[len(found) :])
 
 
 def test_topics_test_names_the_known_topics_for_an_unknown_one(

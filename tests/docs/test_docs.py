@@ -9,6 +9,7 @@ config file, so a new command, option or key fails here until the README has it.
 from __future__ import annotations
 
 import re
+import shlex
 import types
 import typing
 from collections.abc import Iterator
@@ -290,3 +291,137 @@ def test_every_setting_is_documented_and_exists() -> None:
     documented = documented_settings(config_file_section("settings.yaml"))
     assert sorted(SETTINGS_KEYS - documented) == [], "settings missing from the README"
     assert sorted(documented - SETTINGS_KEYS) == [], "documented settings the code lacks"
+
+
+# --- other claims the code can check -------------------------------------------------------------
+
+FENCED_BLOCK = re.compile(r"^ *```[^\n]*\n(.*?)^ *```", re.M | re.S)
+# mediamon as the program of a shell line: first, after `&&`, after `timeout 25m` or cron's fields
+INVOCATION = re.compile(
+    r"(?:^|&&\s*|\btimeout\s+\S+\s+|^(?:\S+\s+){5})(?:\.venv/bin/)?mediamon((?:\s+[^\s#|>&;]+)*)"
+)
+SUBSHELL = re.compile(r"\$\([^)]*\)")
+
+
+def shell_invocations() -> list[tuple[str, list[str]]]:
+    """Each `mediamon ...` command line of the README's code blocks, and each `.venv/bin/mediamon
+    ...` span of its text, with the arguments given."""
+    lines = [line for block in FENCED_BLOCK.findall(README) for line in block.splitlines()]
+    prose = FENCED_BLOCK.sub("", README)
+    lines += [span for span in spans(prose) if span.startswith(".venv/bin/mediamon")]
+    found = []
+    for line in lines:
+        command_line = SUBSHELL.sub("VALUE", line.split(" #")[0]).strip()
+        match = INVOCATION.search(command_line)
+        if match:
+            found.append((line.strip(), shlex.split(match.group(1))))
+    return found
+
+
+def unknown_parts(arguments: list[str]) -> list[str]:
+    """The options in ``arguments`` that the command they are given to lacks."""
+    path: tuple[str, ...] = ()
+    unknown = []
+    for argument in arguments:
+        command = COMMANDS[path]
+        if argument.startswith("-") and argument != "-":
+            if argument.split("=", 1)[0] not in option_names(command):
+                unknown.append(argument)
+        elif isinstance(command, click.Group) and (*path, argument) in COMMANDS:
+            path = (*path, argument)
+        elif isinstance(command, click.Group):
+            unknown.append(argument)  # a command that does not exist
+    return unknown
+
+
+def test_every_command_line_in_the_examples_uses_commands_and_options_that_exist() -> None:
+    invocations = shell_invocations()
+    assert len(invocations) > 10, "no `mediamon ...` lines found in the README's code blocks"
+    wrong = {line: unknown_parts(arguments) for line, arguments in invocations}
+    assert {line: parts for line, parts in wrong.items() if parts} == {}
+
+
+def test_the_spiders_named_are_those_scrapy_finds() -> None:
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from scrapers import settings as scrapy_settings
+
+    loader = SpiderLoader.from_settings(
+        Settings({"SPIDER_MODULES": scrapy_settings.SPIDER_MODULES})
+    )
+    sentence = re.search(r"the\s+spiders\s+are\s+(.*?\.)\s", README, re.S)
+    assert sentence is not None, "the README names no spiders ('the spiders are ...')"
+    named = {span for span in spans(sentence.group(1)) if IDENTIFIER.fullmatch(span)}
+    assert named == set(loader.list())
+
+
+def test_the_database_urls_are_the_default_and_the_shipped_one() -> None:
+    import yaml
+
+    shipped = yaml.safe_load((REPO / "config" / "settings.yaml").read_text(encoding="utf-8"))
+    [row] = [
+        cells
+        for cells in table_rows(config_file_section("settings.yaml"))
+        if spans(cells[0]) == ["database_url"]
+    ]
+    assert spans(row[1]) == [SettingsFile.model_fields["database_url"].default]
+    assert f"The shipped settings.yaml sets `{shipped['database_url']}`" in row[2]
+    where = section(README, "## Where things live")
+    assert f"The shipped settings.yaml says `{shipped['database_url']}`" in where
+
+
+BLOCK_DEFAULT = re.compile(r"`(\w+)` \(([^:;,)]+)")  # in a `block.*` row: `key` (default: aside)
+
+
+def setting_default(key: str) -> object:
+    model: type[BaseModel] = SettingsFile
+    *blocks, name = key.split(".")
+    for block in blocks:
+        inner = nested_model(model.model_fields[block].annotation)
+        assert inner is not None, key
+        model = inner
+    info = model.model_fields[name]
+    return info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+
+
+def documented_defaults() -> dict[str, str]:
+    """The default the settings.yaml table gives each key: in its default column, or in the
+    parentheses after the key in a `block.*` row. Descriptions (``like ...``, ``...``) are left
+    out: only values are compared."""
+    found: dict[str, str] = {}
+    for cells in table_rows(config_file_section("settings.yaml")):
+        keys = spans(cells[0])
+        if keys[0].endswith(".*"):
+            block = keys[0].removesuffix(".*")
+            found |= {f"{block}.{k}": v for k, v in BLOCK_DEFAULT.findall(cells[-1])}
+        elif cells[1]:
+            values = [v.strip() for v in re.split(r"`,\s*|,\s*`", cells[1])]
+            if len(values) == len(keys):
+                found |= dict(zip(keys, values, strict=True))
+    return {
+        k: v.strip("`") for k, v in found.items() if "..." not in v and not v.startswith("like ")
+    }
+
+
+def is_documented_default(documented: str, default: object) -> bool:
+    if default is None:
+        return documented in {"null", "none"}
+    if isinstance(default, bool):
+        return documented == str(default).lower()
+    if isinstance(default, int | float):
+        return float(documented.removesuffix(" s")) == default
+    if isinstance(default, list):
+        return documented == "[" + ", ".join(map(str, default)) + "]"
+    return documented == str(default)
+
+
+def test_the_documented_defaults_are_the_code_defaults() -> None:
+    documented = documented_defaults()
+    assert len(documented) > 30, "the settings.yaml table gives few defaults"
+    wrong = {
+        key: (value, setting_default(key))
+        for key, value in documented.items()
+        if not is_documented_default(value, setting_default(key))
+    }
+    assert wrong == {}

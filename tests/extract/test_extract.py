@@ -180,9 +180,11 @@ def test_a_page_without_text_gives_none() -> None:
 
 def test_cli_prints_text_or_json(tmp_path: Path) -> None:
     plain = run_mediamon("extract", str(SEED_PAGE), "--url", SEED_URL)
-    assert STORY[0] not in plain.stdout
-    assert "Caesar said that his group had bought humvees" in plain.stdout
-    assert "Dear readers" not in plain.stdout
+    text, removed = plain.stdout.split("\nRemoved by ", 1)
+    assert STORY[0] not in text
+    assert "Caesar said that his group had bought humvees" in text
+    assert "Dear readers" not in text
+    assert "Dear readers," in removed
     as_json = json.loads(
         run_mediamon("extract", str(SEED_PAGE), "--url", SEED_URL, "--json").stdout
     )

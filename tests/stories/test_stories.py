@@ -356,11 +356,13 @@ def test_stories_command_lists_a_story_with_its_outlets(
     assert result.exit_code == 0, result.output
     assert "first: wire; outlets: wire, vesti" in result.output
     assert "[vesti] Обстрел Шебекино" in result.output
-    assert result.output.rstrip().endswith("1 story")
+    assert result.output.rstrip().endswith("1 story first seen since 2023-05-01 (UTC)")
     hidden = CliRunner().invoke(
         main, ["stories", "--since", "2023-05-01", "--min-outlets", "3", *options]
     )
-    assert hidden.output.rstrip().endswith("0 stories")
+    assert hidden.output.rstrip().endswith(
+        "0 stories first seen since 2023-05-01 (UTC) with at least 3 outlets"
+    )
 
 
 def test_versions_command_diffs_two_texts_of_one_url(
