@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import config_options, reading_config_options
 from mediamon.core.config_models import TopicModel
 from mediamon.core.context import Context
 
@@ -24,7 +24,7 @@ def topics() -> None:
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet id (repeatable).")
 @click.option("--since", type=DAY, help="Only articles published on or after this day (UTC).")
 @click.option("--limit", default=50, show_default=True, help="Show at most this many matches.")
-@config_options
+@reading_config_options
 def test_topic(
     ctx: Context, topic_id: str, outlets: tuple[str, ...], since: datetime | None, limit: int
 ) -> None:
