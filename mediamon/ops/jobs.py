@@ -22,10 +22,11 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from mediamon.core.config import Config, load_config
 from mediamon.core.config_models import SchedulerSettings
-from mediamon.core.context import open_engine
+from mediamon.core.context import DatabaseUnavailable, cause, open_engine, safe_url
 from mediamon.core.digest_formats import digest_format
 from mediamon.core.names import CRAWL_SPIDERS, DATABASE_URL_ENV, DIGEST_JOB, crawl_run_name
 from mediamon.core.runs import ChildRuns
@@ -58,6 +59,22 @@ def engine_for(database_url: str) -> Engine:
 
 def crawl_job(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
     """Crawl ``outlet_ids`` in a child process; record how it went; raise health alerts."""
+    try:
+        return _crawl(outlet_ids, config_dir, database_url)
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        return _database_failed(f"crawl of {', '.join(outlet_ids)}", database_url, exc)
+
+
+def digest_job(config_dir: str, database_url: str) -> str:
+    """Write the digest of the previous day (the morning read) in each configured format,
+    e-mailing it once when e-mail is set."""
+    try:
+        return _digest(config_dir, database_url)
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        return _database_failed("digest", database_url, exc)
+
+
+def _crawl(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
     config = active_config(config_dir, database_url)
     engine = engine_for(database_url)
     command = crawl_command(config.settings.scheduler, config.directory, outlet_ids)
@@ -68,9 +85,7 @@ def crawl_job(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
     return outcome
 
 
-def digest_job(config_dir: str, database_url: str) -> str:
-    """Write the digest of the previous day (the morning read) in each configured format,
-    e-mailing it once when e-mail is set."""
+def _digest(config_dir: str, database_url: str) -> str:
     config = active_config(config_dir, database_url)
     engine = engine_for(database_url)
     settings = config.settings
@@ -81,6 +96,14 @@ def digest_job(config_dir: str, database_url: str) -> str:
         for command in digest_commands(config, yesterday.isoformat())
     ]
     return next((outcome for outcome in outcomes if outcome != "ok"), "ok")
+
+
+def _database_failed(what: str, database_url: str, error: Exception) -> str:
+    """One line in the scheduler's log, not a traceback: the database went away (the run, if it
+    ran, could not be recorded; its output is in its run log)."""
+    reason = str(error) if isinstance(error, DatabaseUnavailable) else cause(error)
+    logger.error("%s: cannot use the database %s: %s", what, safe_url(database_url), reason)
+    return "database-unavailable"
 
 
 def crawl_command(

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import make_url
 
-from tests.support import PROJECT_CONFIG, run_mediamon
+from tests.support import POSTGRES_SERVER, PROJECT_CONFIG, run_mediamon
 from tests.support.scheduler import write_yaml
 
+MISSING = "mediamon_no_such_database"
 # The commands that only read the database, with the arguments they need.
 READING_COMMANDS = {
     "status": ["status"],
@@ -92,20 +94,20 @@ def test_reading_commands_refuse_a_missing_database_and_create_nothing(
     assert everything_under(tmp_path) == before
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("command", ["status", "digest", "crawl", "run"])
 def test_a_postgresql_database_that_refuses_the_connection_is_one_line_without_password(
     command: str,
 ) -> None:
     # The real server, asked for a database it does not have.
-    url = "postgresql://postgres:s3cret-pw@127.0.0.1:5432/mediamon_no_such_database"
+    server = make_url(POSTGRES_SERVER).set(password="s3cret-pw", database=MISSING)
+    url = server.render_as_string(hide_password=False)
     result = run_mediamon(
         command, "--config", str(PROJECT_CONFIG), "--database-url", url, check=False
     )
     assert result.returncode == 1
     assert "s3cret-pw" not in result.stdout + result.stderr
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(
-        "Error: cannot open the database "
-        "postgresql://postgres:***@127.0.0.1:5432/mediamon_no_such_database: "
-    )
-    assert 'database "mediamon_no_such_database" does not exist' in line
+    shown = server.render_as_string(hide_password=True)
+    assert line.startswith(f"Error: cannot open the database {shown}: ")
+    assert ":***@" in line and f'database "{MISSING}" does not exist' in line
