@@ -9,6 +9,7 @@ Both are made absolute once, here, so child processes and messages see the same 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -52,4 +53,5 @@ def anchored_url(url: str, directory: Path) -> str:
 
 
 def anchored_path(path: str, directory: Path) -> Path:
-    return directory / Path(path).expanduser()
+    # normpath: the directory is resolved already, so "../logs" means its real parent
+    return Path(os.path.normpath(directory / Path(path).expanduser()))

@@ -3,6 +3,7 @@ index (migration 0002)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -51,7 +52,8 @@ class SqliteDialect:
         path = _file_path(url.database)
         if path is None:
             return url
-        return url.set(database=str(path if path.is_absolute() else directory / path))
+        # normpath: the directory is resolved already, so "../data" means its real parent
+        return url.set(database=os.path.normpath(directory / path))
 
     def exists(self, url: URL) -> bool:
         path = _file_path(url.database)
