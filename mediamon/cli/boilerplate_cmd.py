@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import config_options, reading_config_options
 from mediamon.core.context import Context
 from mediamon.extract.learned import TemplateLines
 
@@ -27,7 +27,7 @@ def boilerplate() -> None:
     help="Only lines with this status; repeatable [default: learned, pinned, exempt].",
 )
 @click.option("--all", "show_all", is_flag=True, help="Include candidates (seen, not yet learned).")
-@config_options
+@reading_config_options
 def list_lines(outlet: str, statuses: tuple[str, ...], show_all: bool, ctx: Context) -> None:
     """Show OUTLET's template lines: articles seen in, status, hash, and the text."""
     wanted = () if show_all else statuses or ("learned", "pinned", "exempt")

@@ -20,8 +20,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CONFIG_HELP = "Config directory holding outlets.yaml, topics.yaml, settings.yaml"
 DATABASE_HELP = (
-    "Database URL, overriding settings.yaml, e.g. sqlite:///mediamon.sqlite or "
-    "postgresql://postgres@127.0.0.1/mediamon"
+    "Database URL, overriding settings.yaml, e.g. sqlite:///mediamon.sqlite (a relative path is "
+    "relative to the working directory) or postgresql://postgres@127.0.0.1/mediamon"
 )
 
 
@@ -44,23 +44,35 @@ def database_url_option(help_text: str = DATABASE_HELP) -> Callable[[F], F]:
 
 
 def config_options(command: F) -> F:
-    """Add --config and --database-url to a command and pass it a loaded ``Context`` as ``ctx``."""
+    """Add --config and --database-url to a command and pass it a loaded ``Context`` as ``ctx``;
+    a database that does not exist yet is created."""
+    return _with_context(command, existing=False)
 
+
+def reading_config_options(command: F) -> F:
+    """As :func:`config_options`, for a command that only reads: a database that does not exist
+    is a one-line error, and nothing is created."""
+    return _with_context(command, existing=True)
+
+
+def _with_context(command: F, existing: bool) -> F:
     @config_dir_option()
     @database_url_option()
     @functools.wraps(command)
     def wrapper(*args: Any, config_dir: str | None, database_url: str | None, **kwargs: Any) -> Any:
-        kwargs["ctx"] = load_context(config_dir, database_url)
+        kwargs["ctx"] = load_context(config_dir, database_url, existing)
         return command(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-def load_context(config_dir: str | None, database_url: str | None) -> Context:
+def load_context(
+    config_dir: str | None, database_url: str | None, existing: bool = False
+) -> Context:
     """The context, or a clean exit listing every config problem or saying why the database
-    cannot be opened."""
+    cannot be opened (``existing``: or that it does not exist)."""
     try:
-        return get_context(config_dir, database_url)
+        return get_context(config_dir, database_url, existing)
     except (ConfigError, DatabaseUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
 

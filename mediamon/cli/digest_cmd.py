@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import Engine
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import reading_config_options
 from mediamon.core.context import Context
 from mediamon.core.digest_formats import DEFAULT_DIGEST_FORMAT, DIGEST_FORMAT_NAMES, formats_help
 
@@ -55,7 +55,7 @@ SINCE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     is_flag=True,
     help="Also send it (text and HTML) to digest.email.recipients over SMTP with STARTTLS.",
 )
-@config_options
+@reading_config_options
 def digest(
     ctx: Context,
     day: datetime | None,

@@ -8,6 +8,7 @@ import click
 
 from mediamon.cli.common import CONFIG_HELP, DATABASE_HELP, config_dir_option, database_url_option
 from mediamon.core.config import ConfigError
+from mediamon.core.context import DatabaseUnavailable
 
 QUIET_LIBRARIES = ("apscheduler.executors", "alembic")
 
@@ -27,7 +28,7 @@ def run(config_dir: str | None, database_url: str | None) -> None:
     _log_progress()
     try:
         run_scheduler(config_dir, database_url)
-    except ConfigError as exc:
+    except (ConfigError, DatabaseUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

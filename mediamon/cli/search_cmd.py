@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import reading_config_options
 from mediamon.core.context import Context
 
 
@@ -20,7 +20,7 @@ from mediamon.core.context import Context
 )
 @click.option("--topic", help="Only articles tagged with this topic id.")
 @click.option("--limit", default=20, show_default=True, help="Show at most this many articles.")
-@config_options
+@reading_config_options
 def search(
     ctx: Context,
     query: str,

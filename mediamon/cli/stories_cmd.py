@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import reading_config_options
 from mediamon.core.context import Context
 
 DEFAULT_WINDOW_DAYS = 7
@@ -23,7 +23,7 @@ DEFAULT_WINDOW = timedelta(days=DEFAULT_WINDOW_DAYS)
 @click.option(
     "--min-outlets", default=1, show_default=True, help="Hide stories with fewer outlets."
 )
-@config_options
+@reading_config_options
 def stories(ctx: Context, since: datetime | None, min_outlets: int) -> None:
     """List stories: the same development as covered across outlets and languages."""
     from mediamon.stories.storage import stories_between

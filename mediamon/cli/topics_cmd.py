@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import config_options, reading_config_options
 from mediamon.core.config_models import TopicModel
 from mediamon.core.context import Context
 
@@ -31,7 +31,7 @@ def topics() -> None:
 @click.option(
     "-v", "--all-terms", is_flag=True, help="List every term of the query, also those not found."
 )
-@config_options
+@reading_config_options
 def test_topic(
     ctx: Context,
     topic_id: str,

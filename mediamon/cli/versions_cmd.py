@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import reading_config_options
 from mediamon.core.context import Context
 
 
 @click.command()
 @click.argument("url")
 @click.option("--diff", "versions", nargs=2, type=int, help="Show what changed from A to B.")
-@config_options
+@reading_config_options
 def versions(ctx: Context, url: str, versions: tuple[int, int] | None) -> None:
     """List the versions of the article at URL (any variant of its address), or diff two."""
     from sqlalchemy import select

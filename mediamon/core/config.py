@@ -27,6 +27,7 @@ from mediamon.core.config_models import (
     TopicModel,
     TopicsFile,
 )
+from mediamon.core.config_paths import anchored_settings
 from mediamon.core.names import CONFIG_ENV, DATABASE_URL_ENV
 
 __all__ = [
@@ -76,11 +77,16 @@ def resolve_config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_config(
-    directory: str | os.PathLike[str] | None = None, database_url: str | None = None
+    directory: str | os.PathLike[str] | None = None,
+    database_url: str | None = None,
+    paths_relative_to: Path | None = None,
 ) -> Config:
     """Read and validate the three config files; raise :class:`ConfigError` with every problem.
 
-    ``database_url`` (or ``$MEDIAMON_DATABASE_URL``) overrides the one in settings.yaml.
+    ``database_url`` (or ``$MEDIAMON_DATABASE_URL``) overrides the one in settings.yaml. The
+    settings' paths come back absolute (see :mod:`mediamon.core.config_paths`), made so against
+    ``paths_relative_to`` (default: the config directory; a copy of the files names the
+    directory they were copied from).
     """
     root = resolve_config_dir(directory)
     problems: list[ConfigProblem] = []
@@ -100,13 +106,11 @@ def load_config(
     if problems or outlets is None or topics is None or settings is None:
         raise ConfigError(problems)
     override = database_url or os.environ.get(DATABASE_URL_ENV)
-    if override:
-        settings = settings.model_copy(update={"database_url": override})
     return Config(
         directory=root,
         outlets=outlets.resolved_outlets(),
         topics=topics.topics,
-        settings=settings,
+        settings=anchored_settings(settings, paths_relative_to or root, override),
     )
 
 

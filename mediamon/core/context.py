@@ -16,7 +16,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from mediamon.core.config import Config, load_config
 from mediamon.core.db import open_database
 from mediamon.core.db_errors import unwritable_reason
-from mediamon.core.names import CONFIG_SETTING, DATABASE_SETTING
+from mediamon.core.dialects import dialect_for_url
+from mediamon.core.names import CONFIG_SETTING, DATABASE_SETTING, DATABASE_URL_ENV
 
 
 @dataclass(frozen=True)
@@ -26,21 +27,48 @@ class Context:
 
 
 class DatabaseUnavailable(Exception):
-    """The database could not be opened or migrated; the message is one line naming its URL
-    (without a password) and the cause."""
+    """The database could not be opened or migrated, or does not exist where it must; the
+    message is one line naming its URL (without a password) and the cause."""
 
 
 @cache
-def get_context(config_dir: str | None, database_url: str | None) -> Context:
-    """The validated config and an engine on the migrated database (cached per process)."""
+def get_context(
+    config_dir: str | None, database_url: str | None, existing: bool = False
+) -> Context:
+    """The validated config and an engine on the migrated database (cached per process).
+
+    ``existing``: the command only reads, so a database that does not exist is an error
+    (nothing is created) rather than a new empty one.
+    """
     config = load_config(config_dir, database_url)
     url = config.settings.database_url
+    if existing:
+        require_existing(url)
+    return Context(config, open_engine(url))
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on the migrated database at ``url``, or :class:`DatabaseUnavailable`."""
     try:
-        return Context(config, open_database(url))
-    except SQLAlchemyError as exc:
+        return open_database(url)
+    except (SQLAlchemyError, ValueError) as exc:  # ValueError: an engine mediamon lacks
         raise DatabaseUnavailable(
             f"cannot open the database {safe_url(url)}: {cause(exc)}"
         ) from exc
+
+
+def require_existing(url: str) -> None:
+    """:class:`DatabaseUnavailable` unless the database at ``url`` exists."""
+    try:
+        exists = dialect_for_url(url).exists(make_url(url))
+    except (ArgumentError, ValueError):
+        return  # not a URL of a database mediamon runs on: opening it says so
+    if not exists:
+        raise DatabaseUnavailable(
+            f"no database at {safe_url(url)}: nothing was created; check --database-url, "
+            f"{DATABASE_URL_ENV} or database_url in settings.yaml (relative to the config "
+            "directory), or collect articles first with `mediamon crawl`"
+        )
 
 
 def safe_url(url: str) -> str:
@@ -51,7 +79,7 @@ def safe_url(url: str) -> str:
         return url
 
 
-def cause(error: SQLAlchemyError) -> str:
+def cause(error: Exception) -> str:
     """What went wrong, in one line: why the database refuses writes, or the driver's words."""
     reason = unwritable_reason(error)
     if reason is not None:

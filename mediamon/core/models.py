@@ -233,6 +233,8 @@ class Run(Base):
     # The process that records the run, so a run left 'running' by a killed one can be settled.
     pid: Mapped[int | None] = mapped_column(Integer)
     host: Mapped[str | None] = mapped_column(String(255))
+    # The file holding the run's output, when the scheduler ran it (mediamon.ops.run_logs).
+    log_path: Mapped[str | None] = mapped_column(Text)
 
 
 class DigestRecord(Base):

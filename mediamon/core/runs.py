@@ -153,10 +153,12 @@ class ChildRuns:
         self.after_id = last_run_id(engine)
         self.started_at = utcnow()
 
-    def settle(self, verdict: str | None, errors: list[str]) -> list[Run]:
+    def settle(
+        self, verdict: str | None, errors: list[str], log_path: str | None = None
+    ) -> list[Run]:
         """See :func:`settle_child_runs`."""
         return settle_child_runs(
-            self.engine, self.jobs, self.after_id, verdict, errors, self.started_at
+            self.engine, self.jobs, self.after_id, verdict, errors, self.started_at, log_path
         )
 
 
@@ -173,13 +175,14 @@ def settle_child_runs(
     verdict: str | None,
     errors: list[str],
     started_at: datetime | None = None,
+    log_path: str | None = None,
 ) -> list[Run]:
     """Close the record of a run a child process made (or should have made) after ``after_id``.
 
     ``verdict`` None means the child exited cleanly and its own record stands. Otherwise (e.g.
     'crashed', 'timeout') the verdict replaces an outcome in :data:`SUPERSEDED_OUTCOMES` and is
     added to the errors of any other. A child that recorded nothing gets a run under
-    ``jobs[0]``.
+    ``jobs[0]``. ``log_path``, the file holding the child's output, is recorded on every run.
     """
     with Session(engine, expire_on_commit=False) as session, session.begin():
         query = select(Run).where(Run.id > after_id, Run.job.in_(list(jobs))).order_by(Run.id)
@@ -187,6 +190,7 @@ def settle_child_runs(
         if not runs:
             runs = [_unrecorded_run(session, jobs[0], verdict, started_at or utcnow())]
         for run in runs:
+            run.log_path = log_path
             _apply_verdict(run, verdict, errors)
         return runs
 
@@ -217,6 +221,11 @@ def latest_run(engine: Engine, jobs: Sequence[str]) -> Run | None:
     query = select(Run).where(Run.job.in_(list(jobs))).order_by(Run.id.desc()).limit(1)
     with Session(engine) as session:
         return session.scalar(query)
+
+
+def run_by_id(engine: Engine, run_id: int) -> Run | None:
+    with Session(engine) as session:
+        return session.get(Run, run_id)
 
 
 def recent_failures(engine: Engine, limit: int = 10) -> list[Run]:

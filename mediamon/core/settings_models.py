@@ -51,6 +51,20 @@ class SchedulerSettings(Strict):
     max_parallel_jobs: int = Field(4, ge=1, le=64)
     reload_interval: float = Field(5, gt=0)
     crawl_command: list[str] | None = Field(None, min_length=1)
+    # The output of each run is kept in logs_dir: the first part of a run's output and its end
+    # up to this size, and the newest logs within the count and the total size.
+    run_log_max_mb: float = Field(10, gt=0)
+    run_logs_keep: int = Field(500, ge=1)
+    run_logs_max_total_mb: float = Field(1000, gt=0)
+
+    @model_validator(mode="after")
+    def _one_log_fits(self) -> SchedulerSettings:
+        if self.run_log_max_mb > self.run_logs_max_total_mb:
+            raise ValueError(
+                f"run_log_max_mb ({self.run_log_max_mb}) is above run_logs_max_total_mb "
+                f"({self.run_logs_max_total_mb}): one run's log would not fit; lower it"
+            )
+        return self
 
 
 class AlertSettings(Strict):
@@ -123,7 +137,9 @@ class CrawlingSettings(Strict):
 class SettingsFile(Strict):
     """settings.yaml: storage, time zone, crawling identity, digest."""
 
+    # Relative paths here are relative to the config directory (see mediamon.core.config_paths).
     database_url: str = "sqlite:///mediamon.sqlite"
+    logs_dir: str = "logs"
     # Distributed crawling (`mediamon worker`, `mediamon crawl --distributed`): the shared queue,
     # and the prefix of its keys, so deployments sharing one Redis don't take each other's work.
     redis_url: str = "redis://127.0.0.1:6379/0"

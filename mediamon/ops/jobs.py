@@ -7,7 +7,8 @@ scheduler (see :func:`activate`), or the files on disk when no scheduler has act
 
 Each run is one child process under :func:`mediamon.ops.supervise.run_supervised`. The child records
 its own run (``crawl:<spider>:<outlets>``, ``digest``); when it cannot (it crashed, hung, ran
-out of memory or was stopped) the scheduler records or corrects the run for it.
+out of memory or was stopped) the scheduler records or corrects the run for it. The child's
+output goes to a run log of its own (:mod:`mediamon.ops.run_logs`), whose path the runs record.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from mediamon.core.config import Config, load_config
 from mediamon.core.config_models import SchedulerSettings
-from mediamon.core.db import open_database
+from mediamon.core.context import DatabaseUnavailable, cause, open_engine, safe_url
 from mediamon.core.digest_formats import digest_format
 from mediamon.core.names import CRAWL_SPIDERS, DATABASE_URL_ENV, DIGEST_JOB, crawl_run_name
 from mediamon.core.runs import ChildRuns
+from mediamon.ops.run_logs import open_run_log, prune_run_logs
 from mediamon.ops.supervise import ChildResult, Limits, run_supervised
 
 logger = logging.getLogger(__name__)
@@ -50,34 +53,57 @@ def active_config(config_dir: str, database_url: str) -> Config:
 
 @cache
 def engine_for(database_url: str) -> Engine:
-    return open_database(database_url)
+    """An engine on the migrated database, or DatabaseUnavailable (one line, no password)."""
+    return open_engine(database_url)
 
 
 def crawl_job(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
     """Crawl ``outlet_ids`` in a child process; record how it went; raise health alerts."""
-    config = active_config(config_dir, database_url)
-    engine = engine_for(database_url)
-    command = crawl_command(config.settings.scheduler, config.directory, outlet_ids)
-    names = crawl_run_names(outlet_ids)
-    limits = crawl_limits(config.settings.scheduler)
-    outcome = _run_recorded(engine, database_url, command, names, limits)
-    _check_health(engine, config)
-    return outcome
+    try:
+        return _crawl(outlet_ids, config_dir, database_url)
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        return _database_failed(f"crawl of {', '.join(outlet_ids)}", database_url, exc)
 
 
 def digest_job(config_dir: str, database_url: str) -> str:
     """Write the digest of the previous day (the morning read) in each configured format,
     e-mailing it once when e-mail is set."""
+    try:
+        return _digest(config_dir, database_url)
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        return _database_failed("digest", database_url, exc)
+
+
+def _crawl(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
+    config = active_config(config_dir, database_url)
+    engine = engine_for(database_url)
+    command = crawl_command(config.settings.scheduler, config.directory, outlet_ids)
+    names = crawl_run_names(outlet_ids)
+    limits = crawl_limits(config.settings.scheduler)
+    outcome = _run_recorded(engine, config, database_url, command, names, limits)
+    _check_health(engine, config)
+    return outcome
+
+
+def _digest(config_dir: str, database_url: str) -> str:
     config = active_config(config_dir, database_url)
     engine = engine_for(database_url)
     settings = config.settings
     limits = Limits(settings.scheduler.digest_time_limit, None, settings.scheduler.stop_grace)
     yesterday = datetime.now(settings.zone).date() - timedelta(days=1)
     outcomes = [
-        _run_recorded(engine, database_url, command, [DIGEST_JOB], limits)
+        _run_recorded(engine, config, database_url, command, [DIGEST_JOB], limits)
         for command in digest_commands(config, yesterday.isoformat())
     ]
     return next((outcome for outcome in outcomes if outcome != "ok"), "ok")
+
+
+def _database_failed(what: str, database_url: str, error: Exception) -> str:
+    """One line in the scheduler's log, not a traceback: the database went away (the run, if it
+    ran, could not be recorded; its output is in its run log)."""
+    reason = str(error) if isinstance(error, DatabaseUnavailable) else cause(error)
+    logger.error("%s: cannot use the database %s: %s", what, safe_url(database_url), reason)
+    return "database-unavailable"
 
 
 def crawl_command(
@@ -117,17 +143,23 @@ def digest_commands(config: Config, day: str) -> list[list[str]]:
 
 def _run_recorded(
     engine: Engine,
+    config: Config,
     database_url: str,
     command: list[str],
     run_names: Sequence[str],
     limits: Limits,
 ) -> str:
-    """Run ``command``; return the outcome recorded for it (the child's, or the scheduler's)."""
+    """Run ``command``, its output kept in a run log; return the outcome recorded for it (the
+    child's, or the scheduler's)."""
+    settings = config.settings
     child_runs = ChildRuns(engine, run_names)
-    logger.info("starting %s", " ".join(command))
+    log = open_run_log(Path(settings.logs_dir), run_names[0], settings.scheduler)
+    logger.info("starting %s (output: %s)", " ".join(command), log.path or "not kept")
     # The URL goes by environment, not argv, so a password in it stays out of `ps`.
-    result = run_supervised(command, limits, {DATABASE_URL_ENV: database_url})
-    runs = child_runs.settle(_verdict(result), _errors(result))
+    result = run_supervised(command, limits, {DATABASE_URL_ENV: database_url}, output=log)
+    log_path = None if log.path is None else str(log.path)
+    runs = child_runs.settle(_verdict(result), _errors(result), log_path)
+    prune_run_logs(Path(settings.logs_dir), settings.scheduler)
     outcomes = sorted({run.outcome for run in runs})
     logger.info("%s: %s, recorded as %s", run_names[0], result.describe(), ", ".join(outcomes))
     return outcomes[0] if len(outcomes) == 1 else "mixed"

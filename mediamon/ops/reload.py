@@ -23,13 +23,14 @@ Fingerprint = tuple[tuple[int, int] | None, ...]
 
 
 def load_snapshot(source_dir: Path, database_url: str | None, parent: Path) -> Config:
-    """Copy the config files into a new directory under ``parent`` and load them from there."""
+    """Copy the config files into a new directory under ``parent`` and load them from there;
+    relative paths in settings.yaml stay relative to ``source_dir``."""
     snapshot = Path(tempfile.mkdtemp(prefix="config-", dir=parent))
     for name in FILES:
         if (source_dir / name).is_file():
             shutil.copyfile(source_dir / name, snapshot / name)
     try:
-        return load_config(snapshot, database_url)
+        return load_config(snapshot, database_url, paths_relative_to=source_dir)
     except ConfigError as exc:
         shutil.rmtree(snapshot, ignore_errors=True)
         # Name the files the user edits, not their copies.

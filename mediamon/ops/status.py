@@ -1,5 +1,5 @@
 """What `mediamon status` reports: each scheduled job's last and next run, recent failures, and
-the health alerts holding now."""
+the health alerts holding now; and one run with the lines of its log that explain it."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from sqlalchemy import Column, Engine, Float, MetaData, String, Table, inspect, 
 from mediamon.core.config import Config
 from mediamon.core.models import Run
 from mediamon.core.names import DIGEST_JOB
-from mediamon.core.runs import latest_run, recent_failures, settle_killed_runs
+from mediamon.core.runs import latest_run, recent_failures, run_by_id, settle_killed_runs
 from mediamon.ops.health import Alert, current_alerts
 from mediamon.ops.jobs import crawl_run_names
+from mediamon.ops.run_log_lines import LogLines, read_explaining_lines
 from mediamon.ops.scheduler import JOBSTORE_TABLE, JobSpec, job_specs
 
 
@@ -64,3 +65,22 @@ def stored_next_runs(engine: Engine) -> dict[str, datetime | None] | None:
 
 def _from_timestamp(timestamp: float | None) -> datetime | None:
     return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)
+
+
+@dataclass(frozen=True)
+class RunExplained:
+    """A run's record and what its log says about it."""
+
+    run: Run
+    log: LogLines
+
+
+def explain_run(engine: Engine, run_id: int) -> RunExplained | None:
+    """Run ``run_id`` with its log's explaining lines; None when no such run is recorded."""
+    settle_killed_runs(engine)
+    run = run_by_id(engine, run_id)
+    return None if run is None else explained(run)
+
+
+def explained(run: Run) -> RunExplained:
+    return RunExplained(run, read_explaining_lines(run.log_path))

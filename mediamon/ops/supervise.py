@@ -13,16 +13,17 @@ import os
 import resource
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+
+from mediamon.ops.run_logs import RunLog
 
 logger = logging.getLogger(__name__)
 
-STDERR_TAIL_LINES = 15
+# Seconds to wait, after a child ended, for the rest of its output.
+OUTPUT_DRAIN_SECONDS = 5
 OUT_OF_MEMORY_MARKERS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc")
 DESCRIPTIONS = {
     "exited": "exited",
@@ -75,16 +76,17 @@ class Children:
         self.stopping = threading.Event()
 
     def spawn(
-        self, command: Sequence[str], stderr: IO[bytes], environment: Mapping[str, str]
+        self, command: Sequence[str], environment: Mapping[str, str]
     ) -> subprocess.Popen[bytes] | None:
+        """Start ``command``, its stdout and stderr together in its ``stdout`` pipe."""
         with self._lock:
             if self.stopping.is_set():
                 return None
             child = subprocess.Popen(
                 list(command),
                 stdin=subprocess.DEVNULL,
-                stdout=stderr,
-                stderr=stderr,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
                 env={**os.environ, **environment},
             )
@@ -119,28 +121,45 @@ def run_supervised(
     limits: Limits,
     environment: Mapping[str, str] | None = None,
     children: Children = CHILDREN,
+    output: RunLog | None = None,
 ) -> ChildResult:
-    """Run ``command`` (``environment`` added to ours) to its end or its time limit.
+    """Run ``command`` (``environment`` added to ours) to its end or its time limit, its output
+    written to ``output`` (by default only its last lines are kept).
 
     Never raises for what the child does: every ending is a :class:`ChildResult`.
     """
+    log = output or RunLog(None, 0)
     started = time.monotonic()
-    with tempfile.TemporaryFile() as output:
-        try:
-            child = children.spawn(command, output, environment or {})
-        except OSError as exc:
-            return ChildResult("not-started", None, [f"cannot start {command[0]}: {exc}"], 0.0)
-        if child is None:
-            return ChildResult("not-started", None, ["the scheduler is shutting down"], 0.0)
-        try:
-            _limit_memory(child, limits.memory_limit_mb)
-            timed_out = _wait_within(child, limits)
-        finally:
-            stopped = children.forget(child)
-        tail = _tail(output)
+    try:
+        child = children.spawn(command, environment or {})
+    except OSError as exc:
+        log.close()
+        return ChildResult("not-started", None, [f"cannot start {command[0]}: {exc}"], 0.0)
+    if child is None:
+        log.close()
+        return ChildResult("not-started", None, ["the scheduler is shutting down"], 0.0)
+    copying = _copy_output(child, log)
+    try:
+        _limit_memory(child, limits.memory_limit_mb)
+        timed_out = _wait_within(child, limits)
+    finally:
+        stopped = children.forget(child)
+    # A process the child left behind may hold its output open: its log is then written on,
+    # in the background, until that process ends.
+    copying.join(OUTPUT_DRAIN_SECONDS)
+    tail = list(log.recent)
     seconds = time.monotonic() - started
     outcome = "stopped" if stopped else _outcome(child.returncode, timed_out, tail)
     return ChildResult(outcome, child.returncode, tail, seconds)
+
+
+def _copy_output(child: subprocess.Popen[bytes], log: RunLog) -> threading.Thread:
+    assert child.stdout is not None
+    copying = threading.Thread(
+        target=log.copy_from, args=(child.stdout,), name=f"output of pid {child.pid}", daemon=True
+    )
+    copying.start()
+    return copying
 
 
 def _limit_memory(child: subprocess.Popen[bytes], megabytes: int | None) -> None:
@@ -188,13 +207,6 @@ def _signal_group(child: subprocess.Popen[bytes], signum: signal.Signals) -> Non
 def _command_name(child: subprocess.Popen[bytes]) -> str:
     args = child.args if isinstance(child.args, list) else [str(child.args)]
     return " ".join(str(arg) for arg in args)
-
-
-def _tail(output: IO[bytes]) -> list[str]:
-    output.seek(0, os.SEEK_END)
-    output.seek(max(0, output.tell() - 16384))
-    lines = output.read().decode("utf-8", "replace").splitlines()
-    return [line for line in lines if line.strip()][-STDERR_TAIL_LINES:]
 
 
 def _outcome(returncode: int | None, timed_out: bool, tail: list[str]) -> str:

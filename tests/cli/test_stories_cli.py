@@ -27,6 +27,7 @@ def stories(config_dir: Path, database_url: str, *options: str) -> Result:
 
 def test_the_default_window_is_said_with_its_start(config_dir: Path, tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    open_database(database_url).dispose()
     before = datetime.now(UTC).replace(second=0, microsecond=0)
     last_line = stories(config_dir, database_url).output.splitlines()[-1]
     found = DEFAULT_WINDOW_LINE.fullmatch(last_line)

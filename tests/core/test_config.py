@@ -93,11 +93,15 @@ def test_broken_yaml_gives_line_and_column(config_dir: Path) -> None:
     assert "outlets.yaml: not valid YAML at line" in problem
 
 
-def test_database_url_override_wins(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_url_override_wins(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A URL given to the command (option or environment) is relative to its working directory.
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MEDIAMON_DATABASE_URL", "sqlite:///from-env.sqlite")
-    assert load_config(config_dir).settings.database_url == "sqlite:///from-env.sqlite"
+    assert load_config(config_dir).settings.database_url == f"sqlite:///{tmp_path}/from-env.sqlite"
     explicit = load_config(config_dir, "sqlite:///explicit.sqlite")
-    assert explicit.settings.database_url == "sqlite:///explicit.sqlite"
+    assert explicit.settings.database_url == f"sqlite:///{tmp_path}/explicit.sqlite"
 
 
 def test_config_check_command_lists_problems_and_exits_non_zero(config_dir: Path) -> None:

@@ -194,7 +194,7 @@ def test_outlet_counts_and_health_notes_from_feeds_and_run_history(
 
 
 def test_unknown_topic_and_conflicting_options_are_clear_errors(
-    config_dir: Path, database: str
+    engine: Engine, config_dir: Path, database: str
 ) -> None:
     unknown = run_digest_cli(config_dir, database, "--topic", "nope")
     assert unknown.exit_code == 1

@@ -94,6 +94,7 @@ def test_since_without_until_ends_at_the_newest_article(config_dir: Path, databa
 
 
 def test_until_needs_since_and_must_follow_it(config_dir: Path, database: str) -> None:
+    open_database(database).dispose()
     alone = run_digest_cli(config_dir, database, "--until", "2023-05-22")
     assert alone.exit_code == 2
     assert "--until goes with --since" in alone.output

@@ -164,6 +164,7 @@ def test_cli_boilerplate_list_pin_exempt_and_reextract(
 
 
 def test_cli_boilerplate_names_an_unknown_outlet(config_dir: Path, database_url: str) -> None:
+    open_database(database_url).dispose()  # `boilerplate list` only reads: it creates none
     result = run_mediamon(
         "boilerplate",
         "list",

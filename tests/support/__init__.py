@@ -15,9 +15,9 @@ PROJECT_CONFIG = REPO / "config"
 
 
 def run_mediamon(
-    *args: str, timeout: float = 240, check: bool = True
+    *args: str, timeout: float = 240, check: bool = True, cwd: Path = REPO
 ) -> subprocess.CompletedProcess[str]:
-    """Run the mediamon command in its own process, as a user would."""
+    """Run the mediamon command in its own process, as a user would (in ``cwd``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")}
     result = subprocess.run(
         [sys.executable, "-m", "mediamon", *args],
@@ -25,7 +25,7 @@ def run_mediamon(
         text=True,
         timeout=timeout,
         env=env,
-        cwd=REPO,
+        cwd=cwd,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"mediamon {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

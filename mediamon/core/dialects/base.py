@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import URL, Connection, Engine, Select, Table
@@ -40,6 +41,15 @@ class Dialect(Protocol):
 
     def make_engine(self, url: URL) -> Engine:
         """An engine on the database at ``url``, set up as mediamon needs it."""
+        ...
+
+    def anchored(self, url: URL, directory: Path) -> URL:
+        """``url`` with a relative file path taken as relative to ``directory``."""
+        ...
+
+    def exists(self, url: URL) -> bool:
+        """Whether the database at ``url`` exists, as far as can be told without opening it
+        (a server says so itself when asked to connect)."""
         ...
 
     def insert(self, table: Table) -> Upsert:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -55,6 +56,12 @@ class PostgresqlDialect:
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return create_engine(url, pool_pre_ping=True)
+
+    def anchored(self, url: URL, directory: Path) -> URL:
+        return url
+
+    def exists(self, url: URL) -> bool:
+        return True
 
     def insert(self, table: Table) -> postgresql.Insert:
         return postgresql.insert(table)

@@ -3,6 +3,7 @@ index (migration 0002)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -47,6 +48,17 @@ class SqliteDialect:
         event.listen(engine, "connect", _SqlitePragmas(timeout))
         return engine
 
+    def anchored(self, url: URL, directory: Path) -> URL:
+        path = _file_path(url.database)
+        if path is None:
+            return url
+        # normpath: the directory is resolved already, so "../data" means its real parent
+        return url.set(database=os.path.normpath(directory / path))
+
+    def exists(self, url: URL) -> bool:
+        path = _file_path(url.database)
+        return path is None or path.is_file()
+
     def insert(self, table: Table) -> sqlite.Insert:
         return sqlite.insert(table)
 
@@ -73,9 +85,17 @@ class SqliteDialect:
         return statement.where(ArticleRow.id.in_(matching.bindparams(match=match)))
 
 
-def _make_parent_dir(path: str | None) -> None:
-    if path and not path.startswith(":memory:") and not path.startswith("file:"):
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+def _file_path(database: str | None) -> Path | None:
+    """The file of a SQLite database; None for one in memory (or given as a ``file:`` URI)."""
+    if not database or database.startswith((":memory:", "file:")):
+        return None
+    return Path(database).expanduser()
+
+
+def _make_parent_dir(database: str | None) -> None:
+    path = _file_path(database)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 class _SqlitePragmas:
