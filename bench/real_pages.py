@@ -41,6 +41,7 @@ import os
 import re
 import resource
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -211,15 +212,31 @@ def write_config(directory: Path, manifest: dict[str, Any], shipped_defaults: bo
     return config
 
 
-def mediamon(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mediamon", *arguments],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CRAWL_TIMEOUT_S,
-    )
+def run_mediamon(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mediamon", *arguments]
+    pipe = subprocess.PIPE
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=pipe, stderr=pipe, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=CRAWL_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        raise BenchError(
+            f"mediamon {arguments[0]} still running after {CRAWL_TIMEOUT_S} s"
+        ) from None
+    except KeyboardInterrupt:
+        stop(process)
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM, as mediamon stops a crawl with all its crawl processes; SIGKILL after a minute."""
+    process.terminate()
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 
 
 def crawl_environment(port: int, directory: Path) -> dict[str, str]:
@@ -236,7 +253,7 @@ def crawl_environment(port: int, directory: Path) -> dict[str, str]:
 
 
 def check_config(config: Path, env: dict[str, str]) -> None:
-    result = mediamon("config", "check", "--config", str(config), env=env)
+    result = run_mediamon("config", "check", "--config", str(config), env=env)
     if result.returncode != 0:
         said = (result.stdout + result.stderr).strip().splitlines() or ["no output"]
         raise BenchError(f"mediamon config check refused the generated config: {said[-1]}")
@@ -246,7 +263,7 @@ def crawl(config: Path, env: dict[str, str], log: Path) -> Crawl:
     """`mediamon crawl` in its own process; CPU seconds of it and of every process it waited for."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, wall = time.time(), time.perf_counter()
-    result = mediamon("crawl", "--config", str(config), env=env)
+    result = run_mediamon("crawl", "--config", str(config), env=env)
     wall_s = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_s = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -619,14 +636,25 @@ def print_details(runs: list[Run], dates: dict[str, Reading]) -> None:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_corpus, default_tools = SHARED / "corpus", SHARED / "tools"
     parser.add_argument(
-        "--corpus", type=Path, default=SHARED / "corpus", help="the corpus (with articles/)"
+        "--corpus",
+        type=Path,
+        default=default_corpus,
+        metavar="DIR",
+        help=f"the corpus, with articles/ (default {default_corpus})",
     )
     parser.add_argument(
-        "--tools", type=Path, default=SHARED / "tools", help="the folder of replay_corpus.py"
+        "--tools",
+        type=Path,
+        default=default_tools,
+        metavar="DIR",
+        help=f"the folder of replay_corpus.py (default {default_tools})",
     )
-    parser.add_argument("--keep", type=Path, help="work in this new folder and keep it")
-    parser.add_argument("--verbose", action="store_true", help="list the misses and error lines")
+    keep = "work in this new or empty folder and keep it (default: a temporary folder, removed)"
+    parser.add_argument("--keep", type=Path, metavar="DIR", help=keep)
+    misses = "list the pages not stored, date and title misses and ERROR lines"
+    parser.add_argument("--verbose", action="store_true", help=misses)
     parser.add_argument(
         "--plain-defaults",
         action="store_true",
@@ -673,8 +701,13 @@ def measure(arguments: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def interrupt(signal_number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    signal.signal(signal.SIGTERM, interrupt)  # stop the replay and the crawl, remove the folder
     try:
         check_inputs(arguments)
         result = measure(arguments)
