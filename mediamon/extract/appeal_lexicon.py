@@ -294,6 +294,35 @@ ANY_STEM = re.compile(
     )
 )
 
+# What a reader is told to do to attend an event or buy a product: registration and entry fees,
+# tickets, carts, coupon codes, discounts. Reporting on an event or a deal tells the reader to
+# "register now" or "sign up" too, but for the organiser or the shop, not for the outlet.
+LOGISTICS = _any_of(
+    # en
+    r"\b(?:entry|entrance|registration|admission|participation|booking|race|conference|event)"
+    r" fees?\b|\btickets?\b|\badmission\b|\bearly[- ]bird\b|\bsecure your (?:place|spot|seat)\b",
+    r"\bto attend\b|\borgani[sz]ers?\b",
+    r"\bcheckout\b|\byour (?:cart|basket|first order)\b|\bcoupon\b",
+    r"\b(?:promo|discount|voucher) codes?\b|\b\d+ ?(?:%|percent) off\b|\bfree shipping\b",
+    r"\b(?:the|this) deal\b|\bdeal price\b",
+    # de
+    r"\b(?:teilnahme|anmelde|start|eintritts)gebühr|\beintritt\b|\beintrittskarten?\b",
+    r"\bwarenkorb\b|\b(?:gutschein|rabatt)code\b|\brabatt\b|\bversandkostenfrei\b",
+    # ru / uk
+    r"\b(?:стартовый |регистрационный |организационный )?взнос\b|\bбилет\w*|\bпромокод\w*",
+    r"\b(?:стартовий |реєстраційний )?внесок\b|\bквитк\w*|\bкорзин\w*|\bкошик\w*",
+    # fr / es
+    r"\bfrais d'inscription\b|\bbillets?\b|\bpanier\b|\bcode promo\b",
+    r"\bcuota de inscripción\b|\bentradas?\b|\bcarrito\b|\bcódigo de descuento\b",
+)
+# What an outlet's own subscription prompt or paywall speaks of, which logistics never do.
+OUTLET_OFFER = _any_of(
+    r"\bnewsletters?\b|\binbox\b|\bjournalism\b|\breporting\b|\bcontinue reading\b",
+    r"\b(?:unlimited|digital|full) access\b|\bour (?:stories|articles|coverage|newsroom|work)\b",
+    r"\bjournalismus\b|\bweiterlesen\b|\bartikel\b|\bjournalisme\b|\bperiodismo\b",
+    r"\bжурналист\w*|\bредакци\w*|\bрассылк\w*|\bрозсилк\w*|\bредакці\w*",
+)
+
 # Button text glued to the end of a promotional paragraph.
 CALL_TO_ACTION_AT_END = re.compile(
     r"(?:jetzt (?:unterstützen|spenden|abonnieren|mitmachen)|(?:donate|subscribe|join|give) now"
