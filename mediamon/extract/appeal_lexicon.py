@@ -130,13 +130,14 @@ PAYWALL_TEASER = _any_of(
 )
 
 READ_MORE_LEAD = _any_of(
-    r"^(?:read|see) (?:more|also)\b",
+    r"^(?:read|see) (?:more|also|next)\b|^for more (?:stories|news|coverage) like this\b",
     r"^(?:more|related)(?: on| about)?(?: this)?(?: story| topic)?\s*:",
     r"^related(?: articles?| stories| coverage| content| reading| posts?| news)?\s*:?\s*$",
     r"^(?:more from|most read|recommended|you may also like|you might also like)\b",
     r"^читайте (?:также|еще|ещё|нас)\b|^по теме\s*:?|^смотрите также\b",
     r"^читайте (?:також|більше|нас)\b|^по темі\s*:?|^дивіться також\b",
-    r"^mehr zum thema\b|^lesen sie (?:auch|mehr|hier)\b|^weiterlesen\b|^das könnte sie auch",
+    r"^mehr (?:zum thema|themen)\b|^lesen sie (?:auch|mehr|hier)\b|^weiterlesen\b",
+    r"^das könnte sie auch",
     r"^(?:à |)lire (?:aussi|également|la suite)\b|^sur le même sujet\b",
     r"^(?:lee|leer|lea) (?:también|más)\b|^noticias relacionadas\b|^te puede interesar\b",
     r"^(?:lees|lees ook|leggi anche|leia (?:também|mais))\b",

@@ -223,3 +223,15 @@ def test_event_logistics_and_deal_instructions_stay_in_the_body(name: str) -> No
 )
 def test_the_outlets_own_offers_are_appeals_even_with_a_price(appeal: str) -> None:
     assert classify(appeal) is not None
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "READ NEXT: Cape Town heads into a weekend of shifting skies",
+        "For more stories like this, check our news page.",
+        "Mehr Themen auf unserer Seite:",
+    ],
+)
+def test_read_next_lead_ins_are_read_more_prompts(lead_in: str) -> None:
+    assert classify(lead_in) == "read_more"
