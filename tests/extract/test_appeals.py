@@ -235,3 +235,15 @@ def test_the_outlets_own_offers_are_appeals_even_with_a_price(appeal: str) -> No
 )
 def test_read_next_lead_ins_are_read_more_prompts(lead_in: str) -> None:
     assert classify(lead_in) == "read_more"
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Subscribe today and get 50% off your first year.",
+        "Special offer: subscribe now for just $1 a week, 75% off the regular price.",
+        "Jetzt abonnieren und 50 Prozent Rabatt sichern!",
+    ],
+)
+def test_an_outlets_discounted_subscription_offer_is_still_an_appeal(offer: str) -> None:
+    assert classify(offer) is not None
