@@ -26,20 +26,30 @@ ENCODED_REPLACEMENT = REPLACEMENT.encode(UTF8)
 
 
 def decode_page(body: bytes, declared: str | None = None) -> str:
-    """``body`` (decompressed first if it is gzip, zstd, brotli or deflate) as text, read with
-    ``declared`` when given, else with :func:`reading_encoding`; invalid bytes alone become
+    """``body`` as text, read with ``declared`` when given, else with :func:`reading_encoding`
+    (after decompressing it if it is gzip, zstd, brotli or deflate); invalid bytes alone become
     U+FFFD."""
-    body = handle_compressed_file(body)
     if declared is None:
-        try:  # the common case, first: ASCII or valid UTF-8 reads the same in UTF-8
-            return body.decode(UTF8).removeprefix(BOM)
-        except UnicodeDecodeError:
-            pass
+        text = _valid_utf8(body)
+        if text is not None:
+            return text
+        body = handle_compressed_file(body)
+        text = _valid_utf8(body)
+        if text is not None:
+            return text
     try:
         text = body.decode(declared or reading_encoding(body, None), errors="replace")
     except LookupError:
         text = body.decode(reading_encoding(body, None), errors="replace")
     return text.removeprefix(BOM)
+
+
+def _valid_utf8(body: bytes) -> str | None:
+    """``body`` read as UTF-8 when it is valid UTF-8 (ASCII is), the common case."""
+    try:
+        return body.decode(UTF8).removeprefix(BOM)
+    except UnicodeDecodeError:
+        return None
 
 
 def reading_encoding(body: bytes, declared: str | None) -> str:
