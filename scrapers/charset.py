@@ -32,8 +32,8 @@ class CharsetRepairMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        if not isinstance(response, HtmlResponse):
-            return response
+        if not isinstance(response, HtmlResponse) or response.body.isascii():
+            return response  # ASCII reads alike in every encoding Scrapy may have chosen
         chosen = reading_encoding(response.body, header_encoding(response))
         if same_codec(chosen, response.encoding):
             return response

@@ -106,3 +106,14 @@ def test_a_utf8_page_with_a_stray_byte_stays_utf8_with_only_that_byte_replaced(
 def test_a_page_in_a_legacy_encoding_is_not_taken_for_utf8_with_stray_bytes() -> None:
     legacy = page(None, "cp1251", " ".join([CYRILLIC] * 5))
     assert better_encoding(legacy, "utf-8") == "cp1251"
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/html; charset=utf-8"])
+def test_an_ascii_page_is_never_counted_as_a_wrong_charset(content_type: str) -> None:
+    crawler = get_crawler()
+    stats = MemoryStatsCollector(crawler)
+    url = "https://outlet.example/news/3"
+    body = page(None, "ascii", "Belgorod")
+    response = HtmlResponse(url, body=body, headers={"Content-Type": content_type})
+    assert CharsetRepairMiddleware(stats).process_response(Request(url), response) is response
+    assert stats.get_value("mediamon/hostile/wrong_charset") is None
