@@ -15,6 +15,7 @@ import json
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,12 +54,14 @@ class Page:
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
-    words = WORD.findall(text.lower())
+    # NFC first: a word with a combining mark (NFD) would otherwise split into two at the mark,
+    # and text equal but for its Unicode form would score as different words
+    words = WORD.findall(unicodedata.normalize("NFC", text).lower())
     return {tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1)}
 
 
 def normalise(text: str) -> str:
-    return WHITESPACE.sub(" ", text).strip()
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def load_pages(corpus: Path, limit: int | None) -> list[Page]:

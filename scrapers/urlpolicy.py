@@ -20,6 +20,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from urllib.parse import urlsplit
 
 from mediamon.core.config import Config, Outlet
+from mediamon.core.hosts import host_key
 
 Address = IPv4Address | IPv6Address
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -77,17 +78,24 @@ def configured_addresses(outlets: Iterable[Outlet]) -> frozenset[Address]:
 
 
 def host_of(url: str) -> str:
+    """The host of ``url`` in the one form hosts are compared in (ASCII, IDNA)."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return host_key(urlsplit(url).hostname or "")
     except ValueError:
         return ""
 
 
 def netloc_of(url: str) -> str:
+    """Host and port of ``url``, the host as :func:`host_of` gives it."""
     try:
-        return urlsplit(url).netloc.lower()
+        parts = urlsplit(url)
+        port = parts.port
     except ValueError:
         return ""
+    host = host_key(parts.hostname or "")
+    if ":" in host:
+        host = f"[{host}]"
+    return host if port is None else f"{host}:{port}"
 
 
 class UrlPolicy:
@@ -114,7 +122,7 @@ class UrlPolicy:
             return Refusal("scheme", f"not a URL: {exc}")
         if parts.scheme.lower() not in ALLOWED_SCHEMES:
             return Refusal("scheme", f"the scheme {parts.scheme or 'none'!r} is not http(s)")
-        host = (parts.hostname or "").lower()
+        host = host_of(fetch.url)
         address = ip_literal(host)
         if address is not None and not (is_public(address) or address in self.allowed):
             return Refusal("private_address", f"{address} is not a public address")

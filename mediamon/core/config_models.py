@@ -21,6 +21,7 @@ from mediamon.core.config_types import (
     PruneSelector,
     Strict,
 )
+from mediamon.core.hosts import host_key, on_domain
 from mediamon.core.settings_models import (
     AlertSettings,
     CrawlingSettings,
@@ -106,9 +107,13 @@ class Outlet(OutletModel):
     concurrency: int
 
     def owns(self, url: str) -> bool:
-        """Whether ``url`` is on one of this outlet's own domains (subdomains included)."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == domain or host.endswith("." + domain) for domain in self.domains)
+        """Whether ``url`` is on one of this outlet's own domains (subdomains included), hosts
+        compared in their ASCII (IDNA) form: ``domains`` holds that form."""
+        try:
+            host = host_key(urlsplit(url).hostname or "")
+        except ValueError:  # not a URL (an invalid IPv6 literal, say)
+            return False
+        return any(on_domain(host, domain) for domain in self.domains)
 
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` matches ``article_urls`` (any URL does when no pattern is set);
@@ -126,7 +131,8 @@ class OutletsFile(Strict):
     def _resolve(self, outlet: OutletModel) -> Outlet:
         base = self.defaults
         values: dict[str, Any] = outlet.model_dump()
-        values["domains"] = [d.lower() for d in outlet.domains] or [_site_domain(outlet.homepage)]
+        domains = outlet.domains or [_site_domain(outlet.homepage)]
+        values["domains"] = [host_key(domain) for domain in domains]
         values["languages"] = outlet.languages or base.languages
         values["schedule"] = outlet.schedule or base.schedule
         if outlet.download_delay is None:
@@ -139,8 +145,7 @@ class OutletsFile(Strict):
 
 
 def _site_domain(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    return host_key(urlsplit(url).hostname or "").removeprefix("www.")
 
 
 class TopicModel(Strict):

@@ -130,13 +130,14 @@ PAYWALL_TEASER = _any_of(
 )
 
 READ_MORE_LEAD = _any_of(
-    r"^(?:read|see) (?:more|also)\b",
+    r"^(?:read|see) (?:more|also|next)\b|^for more (?:stories|news|coverage) like this\b",
     r"^(?:more|related)(?: on| about)?(?: this)?(?: story| topic)?\s*:",
     r"^related(?: articles?| stories| coverage| content| reading| posts?| news)?\s*:?\s*$",
     r"^(?:more from|most read|recommended|you may also like|you might also like)\b",
     r"^читайте (?:также|еще|ещё|нас)\b|^по теме\s*:?|^смотрите также\b",
     r"^читайте (?:також|більше|нас)\b|^по темі\s*:?|^дивіться також\b",
-    r"^mehr zum thema\b|^lesen sie (?:auch|mehr|hier)\b|^weiterlesen\b|^das könnte sie auch",
+    r"^mehr (?:zum thema|themen)\b|^lesen sie (?:auch|mehr|hier)\b|^weiterlesen\b",
+    r"^das könnte sie auch",
     r"^(?:à |)lire (?:aussi|également|la suite)\b|^sur le même sujet\b",
     r"^(?:lee|leer|lea) (?:también|más)\b|^noticias relacionadas\b|^te puede interesar\b",
     r"^(?:lees|lees ook|leggi anche|leia (?:também|mais))\b",
@@ -292,6 +293,35 @@ ANY_STEM = re.compile(
     _trie_pattern(
         {stem for c in (DONATION, SUBSCRIPTION, PAYWALL, SOCIAL, COOKIE) for stem in c.stems}
     )
+)
+
+# What a reader is told to do to attend an event or buy a product: registration and entry fees,
+# tickets, carts, coupon codes (a discount alone is not one: outlets sell subscriptions at 50 %
+# off too). Reporting on an event or a deal tells the reader to "register now" or "sign up" too,
+# but for the organiser or the shop, not for the outlet.
+LOGISTICS = _any_of(
+    # en
+    r"\b(?:entry|entrance|registration|admission|participation|booking|race|conference|event)"
+    r" fees?\b|\btickets?\b|\badmission\b|\bearly[- ]bird\b|\bsecure your (?:place|spot|seat)\b",
+    r"\bto attend\b|\borgani[sz]ers?\b",
+    r"\bcheckout\b|\byour (?:cart|basket|first (?:order|delivery))\b|\bcoupon\b",
+    r"\b(?:promo|discount|voucher) codes?\b|\bfree shipping\b|\bdeal price\b",
+    # de
+    r"\b(?:teilnahme|anmelde|start|eintritts)gebühr|\beintritt\b|\beintrittskarten?\b",
+    r"\bwarenkorb\b|\b(?:gutschein|rabatt)code\b|\bversandkostenfrei\b",
+    # ru / uk
+    r"\b(?:стартовый |регистрационный |организационный )?взнос\b|\bбилет\w*|\bпромокод\w*",
+    r"\b(?:стартовий |реєстраційний )?внесок\b|\bквитк\w*|\bкорзин\w*|\bкошик\w*",
+    # fr / es
+    r"\bfrais d'inscription\b|\bbillets?\b|\bpanier\b|\bcode promo\b",
+    r"\bcuota de inscripción\b|\bentradas?\b|\bcarrito\b|\bcódigo de descuento\b",
+)
+# What an outlet's own subscription prompt or paywall speaks of, which logistics never do.
+OUTLET_OFFER = _any_of(
+    r"\bnewsletters?\b|\binbox\b|\bjournalism\b|\breporting\b|\bcontinue reading\b",
+    r"\b(?:unlimited|digital|full) access\b|\bour (?:stories|articles|coverage|newsroom|work)\b",
+    r"\bjournalismus\b|\bweiterlesen\b|\bartikel\b|\bjournalisme\b|\bperiodismo\b",
+    r"\bжурналист\w*|\bредакци\w*|\bрассылк\w*|\bрозсилк\w*|\bредакці\w*",
 )
 
 # Button text glued to the end of a promotional paragraph.

@@ -2,10 +2,12 @@
 
 It needs no outlet configuration. Each paragraph is classified on its own (donation ask,
 subscription prompt, paywall teaser, "read more" lead-in, app or social prompt, cookie notice,
-interface label), then context widens a verdict: an appeal that opens with "Dear readers" or
-"A message from ..." takes the paragraphs up to its last ask with it; a "Support us" headline
-takes the paragraphs in which the outlet speaks as "we" up to the ask they lead to; and the
-button captions of a donation widget ("Once", "Monthly", "Continue") go with the ask they follow.
+interface label; event and shopping logistics, such as a registration fee or a coupon code at
+checkout, are not the outlet's offer), then context widens a verdict: an appeal that opens with
+"Dear readers" or "A message from ..." takes the paragraphs up to its last ask with it; a
+"Support us" headline takes the paragraphs in which the outlet speaks as "we" up to the ask they
+lead to; and the button captions of a donation widget ("Once", "Monthly", "Continue") go with
+the ask they follow.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from mediamon.extract.appeal_lexicon import (
     INTERFACE_LABEL,
     LEGAL_NOTICE,
     LEGAL_NOTICE_STEMS,
+    LOGISTICS,
+    OUTLET_OFFER,
     PAYWALL,
     READ_MORE_LEAD,
     REPORTED_SPEECH,
@@ -45,6 +49,8 @@ QUOTE_MARKS = "\"'«»“”„‘’"
 PROSE_CATEGORIES = (PAYWALL, DONATION, SUBSCRIPTION, SOCIAL, COOKIE)
 ASKING_KINDS = frozenset({"paywall", "donation", "subscription"})
 WIDGET_KINDS = frozenset({"paywall", "donation"})
+# the outlet's own offers, which event and shopping logistics resemble ("register now", "sign up")
+OUTLET_ASKS = frozenset({"subscription", "paywall"})
 
 
 @dataclass
@@ -86,12 +92,20 @@ def _prose_kind(text: str) -> str | None:
     if not ANY_STEM.search(text):
         return None
     kinds = [category.name for category in PROSE_CATEGORIES if category.found_in(text)]
+    if _is_logistics(text):
+        kinds = [kind for kind in kinds if kind not in OUTLET_ASKS]
     if not kinds:
         return None
     # one stray phrase does not make a long paragraph an appeal; real asks pile them up
     if len(text) > MAX_SINGLE_HIT_CHARS and len(kinds) < 2:
         return None
     return kinds[0]
+
+
+def _is_logistics(text: str) -> bool:
+    """Whether ``text`` tells a reader how to attend an event or get a deal (a registration fee,
+    a coupon code at checkout) rather than to subscribe to the outlet."""
+    return LOGISTICS.search(text) is not None and OUTLET_OFFER.search(text) is None
 
 
 def _is_legal_notice(text: str) -> bool:

@@ -5,7 +5,8 @@ The extract stage reads rel=canonical / og:url from the page and keeps it only w
 outlet's own domains: a page must not claim another outlet's article, nor make the digest link
 elsewhere); :func:`canonicalize` then folds
 what still varies between addresses of one article: tracking parameters, AMP and mobile
-variants, default ports, host case, trailing slashes and fragments. Query parameters that are
+variants, default ports, host case and spelling (an internationalised host in its ASCII form, as
+requested), trailing slashes and fragments. Query parameters that are
 left are sorted, so their order does not matter either.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from mediamon.core.hosts import host_key
 
 TRACKING_PARAMETER = re.compile(
     r"""utm_\w+ | fbclid | gclid | gclsrc | dclid | gbraid | wbraid | yclid | ymclid | msclkid
@@ -48,7 +51,7 @@ def canonicalize(url: str) -> str:
 
 
 def _netloc(scheme: str, hostname: str, port: int | None) -> str:
-    host = VARIANT_HOST_PREFIX.sub("", hostname.lower().rstrip("."))
+    host = VARIANT_HOST_PREFIX.sub("", host_key(hostname))
     if port is None or port == DEFAULT_PORTS[scheme]:
         return host
     return f"{host}:{port}"

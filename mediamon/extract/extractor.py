@@ -7,19 +7,20 @@ this on every crawled article, in worker processes, and feeds the learning.
 
 Trafilatura runs in fast mode first; its full mode (which also runs readability and jusText and
 compares) costs half as much again and changes the result only on pages where the fast result is
-thin, so it runs only on those.
+thin, or a fragment much shorter than the page's main text (mediamon.extract.paragraphs), so it
+runs only on those. Page bytes are read by mediamon.extract.decoding; text, title and authors come
+out in Unicode's composed form (NFC).
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Collection, Sequence
 from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 
-from cssselect import GenericTranslator, SelectorError
 from lxml.etree import ElementDefaultClassLookup, HTMLParser, LxmlError, XPath
 from lxml.html import (
     HtmlComment,
@@ -30,13 +31,16 @@ from lxml.html import (
 )
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, Extractor
-from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from mediamon.core.textclean import clean_names, clean_title
 from mediamon.extract.appeals import find_appeals
+from mediamon.extract.decoding import decode_page
 from mediamon.extract.language import detect_language, script_agrees
 from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
+from mediamon.extract.paragraphs import main_text_estimate
+from mediamon.extract.pruning import prune as prune_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ TEASER_MAX_CHARS = 1500
 # a fast result with fewer paragraphs than this, or less text, may have missed the article
 RELIABLE_PARAGRAPHS = 4
 RELIABLE_CHARS = 500
+# nor with less than this share of the page's main-text estimate (mediamon.extract.paragraphs)
+RELIABLE_SHARE_OF_MAIN_TEXT = 0.5
 
 # trafilatura's parser settings, but every element gets the one HtmlElement class from a C-level
 # lookup: lxml.html's default lookup calls Python for every element proxy, which cost about a
@@ -102,10 +108,10 @@ def extract(
     tree = _parse(html, encoding)
     if tree is None:
         return None
-    metadata = read_metadata(tree, url)
-    pruned = _prune(tree, prune)
+    metadata = _normalised(read_metadata(tree, url))
+    pruned = prune_selectors(tree, prune, url)
     _drop_unread(tree)
-    body = _body_text(tree, url)
+    body = nfc(_body_text(tree, url))
     paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     paragraphs = _without_title(paragraphs, metadata.title)
     if not paragraphs and not pruned:
@@ -114,14 +120,20 @@ def extract(
     return remove_template_lines(article, template_lines)
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): a letter with a combining mark typed either way
+    is stored one way, so exact search and matching find it."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _normalised(metadata: PageMetadata) -> PageMetadata:
+    title = nfc(metadata.title) if metadata.title is not None else None
+    return replace(metadata, title=title, authors=[nfc(author) for author in metadata.authors])
+
+
 def _parse(html: bytes | str, encoding: str | None) -> HtmlElement | None:
     """The page's tree, read as trafilatura's ``load_html`` reads it but with ``PARSER``."""
-    if isinstance(html, bytes) and encoding:
-        try:
-            html = html.decode(encoding, errors="replace")
-        except LookupError:
-            logger.debug("unknown encoding %r, letting the parser guess", encoding)
-    text = _decoded(html)
+    text = html if isinstance(html, str) else decode_page(html, encoding)
     beginning = text[:50].lower()
     text = repair_faulty_html(text, beginning)
     tree = _parse_text(text)
@@ -130,15 +142,6 @@ def _parse(html: bytes | str, encoding: str | None) -> HtmlElement | None:
     if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
         return None
     return tree
-
-
-def _decoded(html: bytes | str) -> str:
-    if isinstance(html, str):
-        return html
-    try:
-        return html.decode("utf-8")
-    except UnicodeDecodeError:  # compressed, or another encoding: trafilatura's detection
-        return decode_file(html)
 
 
 def _parse_text(text: str) -> HtmlElement | None:
@@ -171,8 +174,9 @@ def _drop_unread(tree: HtmlElement) -> None:
 
 def _body_text(tree: HtmlElement, url: str) -> str:
     """Trafilatura's text of the page body: its fast mode's, unless that looks unreliable."""
+    main_text = main_text_estimate(tree)
     fast = _trafilatura(tree, FAST, url)
-    if fast is not None and _reliable(fast):
+    if fast is not None and _reliable(fast, main_text):
         return fast.text or ""
     full = _trafilatura(tree, FULL, url)
     return (full.text or "") if full is not None else ""
@@ -186,33 +190,15 @@ def _trafilatura(tree: HtmlElement, template: Extractor, url: str) -> Document |
     return document if isinstance(document, Document) else None
 
 
-def _reliable(document: Document) -> bool:
+def _reliable(document: Document, main_text: int) -> bool:
     """Whether the fast result has the body of an article: the full mode's comparison with
-    readability and jusText changes the result almost only where it does not."""
+    readability and jusText changes the result almost only where it does not. A result much
+    shorter than the page's main text is a fragment of a longer article."""
     text = document.text or ""
-    return len(text) >= RELIABLE_CHARS and TEXT_PARAGRAPHS(document.body) >= RELIABLE_PARAGRAPHS
-
-
-def _prune(tree: HtmlElement, selectors: Sequence[str]) -> list[str]:
-    removed = []
-    for selector in selectors:
-        for element in _compiled_selector(selector)(tree):
-            if isinstance(element, HtmlElement) and element.getparent() is not None:
-                text = " ".join(element.text_content().split())
-                element.drop_tree()
-                if text:
-                    removed.append(text)
-    return removed
-
-
-@lru_cache(maxsize=512)
-def _compiled_selector(selector: str) -> XPath:
-    if selector.startswith(("/", "(")):
-        return XPath(selector)
-    try:
-        return XPath(GenericTranslator().css_to_xpath(selector))
-    except SelectorError as exc:
-        raise ValueError(f"prune selector {selector!r} is neither CSS nor XPath: {exc}") from exc
+    return (
+        len(text) >= max(RELIABLE_CHARS, RELIABLE_SHARE_OF_MAIN_TEXT * main_text)
+        and TEXT_PARAGRAPHS(document.body) >= RELIABLE_PARAGRAPHS
+    )
 
 
 def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
@@ -232,7 +218,7 @@ def _clean(
         kept = [p for i, p in enumerate(kept) if i not in scan.appeal_indexes]
     text = "\n".join(kept)
     return ExtractedArticle(
-        title=clean_title(metadata.title),
+        title=_returned_title(metadata.title),
         text=text,
         authors=clean_names(metadata.authors),
         published=metadata.published,
@@ -244,10 +230,15 @@ def _clean(
     )
 
 
+def _returned_title(title: str | None) -> str | None:
+    cleaned = clean_title(title)
+    return nfc(cleaned) if cleaned is not None else None
+
+
 def _drop_phrases(
     paragraphs: list[str], phrases: Sequence[str], removed: dict[str, list[str]]
 ) -> list[str]:
-    folded = [phrase.casefold() for phrase in phrases if phrase.strip()]
+    folded = [nfc(phrase).casefold() for phrase in phrases if phrase.strip()]
     if not folded:
         return paragraphs
     hits = [p for p in paragraphs if any(phrase in p.casefold() for phrase in folded)]

@@ -10,7 +10,8 @@
   recording each call: DNS rebinding and proxy tests (``MEDIAMON_DNS_LOOKUP`` names it).
 - :func:`claim_canonical`: an article whose page names another address as its canonical URL.
 - :class:`ForwardProxy`: a minimal HTTP forward proxy serving world outlets under hostnames, with
-  no DNS anywhere.
+  no DNS anywhere; an internationalised name (``stössenseer.test``) is answered under its IDNA
+  form, as crawlers request it, and its pages link it in Unicode, as such sites write it.
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ class ForwardProxy(ThreadingHTTPServer):
     def __init__(self, backends: dict[str, str], host: str = "127.0.0.1") -> None:
         super().__init__((host, 0), _ProxyHandler)
         self.backends = backends
+        self.names = {ascii_host(name): name for name in backends}
         self.requests: list[str] = []
         self._thread = threading.Thread(target=self.serve_forever, name="proxy", daemon=True)
         self._thread.start()
@@ -215,24 +217,33 @@ class ForwardProxy(ThreadingHTTPServer):
         self.server_close()
 
 
+def ascii_host(name: str) -> str:
+    """A host name as a client sends it: lowercased, internationalised labels in IDNA form."""
+    return name.lower().encode("idna").decode("ascii")
+
+
 class _ProxyHandler(BaseHTTPRequestHandler):
     server: ForwardProxy
 
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
         parts = urlsplit(self.path)
-        backend = self.server.backends.get(parts.hostname or "")
-        if backend is None:
+        name = self.server.names.get(parts.hostname or "")
+        if name is None:
             self._send(502, b"unknown host", [])
             return
+        backend = self.server.backends[name]
         target = urlsplit(backend)
         connection = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={"User-Agent": self.headers.get("User-Agent", "")})
         answer = connection.getresponse()
-        public = f"{parts.scheme}://{parts.netloc}"
+        port = f":{parts.port}" if parts.port else ""
+        # pages link the name as the site writes it (an IDN in Unicode); headers need ASCII
+        public = f"{parts.scheme}://{name}{port}"
         body = answer.read().replace(backend.encode(), public.encode())
-        headers = [(k, v.replace(backend, public)) for k, v in answer.getheaders()]
+        ascii_public = f"{parts.scheme}://{parts.netloc}"
+        headers = [(k, v.replace(backend, ascii_public)) for k, v in answer.getheaders()]
         connection.close()
         self._send(answer.status, body, headers)
 

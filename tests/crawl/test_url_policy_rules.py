@@ -201,3 +201,45 @@ def test_allowed_addresses_and_trusted_hosts_may_be_private() -> None:
 def test_proxy_hosts_are_read_as_scrapy_reads_them() -> None:
     proxies = {"http": "http://Proxy.corp:3128", "https": "127.0.0.1:8080"}
     assert proxy_hosts(proxies) == {"proxy.corp", "127.0.0.1"}
+
+
+def idn_outlet(domains: list[str]) -> Outlet:
+    entry = {
+        "id": "idn",
+        "name": "Stössenseer Nachrichten",
+        "homepage": "https://www.Stössenseer.de/",
+        "feeds": ["https://www.stössenseer.de/rss"],
+        **({"domains": domains} if domains else {}),
+    }
+    return OutletsFile.model_validate({"outlets": [entry]}).resolved_outlets()[0]
+
+
+@pytest.mark.parametrize("domains", [[], ["stössenseer.de"], ["XN--STSSENSEER-FCB.DE"]])
+def test_an_idn_outlets_hosts_compare_in_one_form_whichever_way_they_are_written(
+    domains: list[str],
+) -> None:
+    outlet = idn_outlet(domains)
+    assert outlet.domains == ["xn--stssenseer-fcb.de"]
+    policy = UrlPolicy([outlet])
+    for url in (
+        "https://www.xn--stssenseer-fcb.de/2024/05/artikel",  # as Scrapy requests it
+        "https://stössenseer.de/2024/05/artikel",  # as a page links it
+        "https://Archiv.STÖSSENSEER.de/robots.txt",
+    ):
+        assert outlet.owns(url), url
+        assert reason(policy, url, outlet_id="idn") is None, url
+    for url in ("https://www.stossenseer.de/a", "https://xn--stssenseer-fcb.de.evil.example/a"):
+        assert not outlet.owns(url), url
+        assert reason(policy, url, outlet_id="idn") == "offsite", url
+
+
+def test_a_punycode_lookalike_is_not_decoded_into_an_outlets_domain() -> None:
+    entry = {
+        "id": "n",
+        "name": "N",
+        "homepage": "https://news.example/",
+        "feeds": ["https://news.example/rss"],
+    }
+    outlet = OutletsFile.model_validate({"outlets": [entry]}).resolved_outlets()[0]
+    assert outlet.owns("https://www.news.example/a")
+    assert not outlet.owns("https://xn--news-.example/a")  # punycode "news-" decodes to "news"

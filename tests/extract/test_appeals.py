@@ -173,3 +173,77 @@ def test_app_prompts_are_social_and_words_merely_containing_app_are_not() -> Non
     assert classify("Download our app to get breaking news alerts on your phone.") == "social"
     assert classify("Get the Gazette app for the latest news.") == "social"
     assert classify("The council approved the appeal after it happened twice.") is None
+
+
+EVENT_AND_DEAL_LOGISTICS = {
+    "event registration fee": (
+        "Sign up by Friday to secure your place: the registration fee of £30 covers lunch, "
+        "and runners who register now pay the early-bird price."
+    ),
+    "event ticket": "Register now to get early-bird pricing: tickets are $99 until Friday.",
+    "product deal": (
+        "Sign up for the free Best Buy account to unlock the deal price, then add the TV to your "
+        "cart and enter the code TV50 at checkout."
+    ),
+    "shop discount": (
+        "Subscribe to the Subscribe & Save option to get the extra 15% off, then cancel after "
+        "your first delivery."
+    ),
+    "de event": "Jetzt anmelden: Der Eintritt kostet 10 Euro, für Mitglieder ist er frei.",
+    "de deal": (
+        "Jetzt anmelden und den Gutscheincode SOMMER10 im Warenkorb eingeben: Der Rabatt gilt "
+        "bis Sonntag."
+    ),
+    "fr event": "Inscrivez-vous avant le 1er mai : les frais d'inscription sont de 30 euros.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVENT_AND_DEAL_LOGISTICS))
+def test_event_logistics_and_deal_instructions_stay_in_the_body(name: str) -> None:
+    logistics = EVENT_AND_DEAL_LOGISTICS[name]
+    story = MULTILINGUAL["en"]
+    body = [*story["body"][:2], logistics, *story["body"][2:]]
+    result = extract(
+        news_page("Headline", interleave(body, story["appeals"])), "https://n.example/a"
+    )
+    assert result is not None
+    assert result.paragraphs == body
+    assert logistics not in result.removed.get("appeal", [])
+
+
+@pytest.mark.parametrize(
+    "appeal",
+    [
+        "Sign up for our daily newsletter and get the top stories in your inbox.",
+        "Subscribe now for unlimited access to all our journalism: 50% off for a year.",
+        "Register for free to continue reading, or subscribe for $1 a week.",
+        "Support independent journalism: become a member today.",
+        "Subscribe to our newsletter for the best deals every week.",
+    ],
+)
+def test_the_outlets_own_offers_are_appeals_even_with_a_price(appeal: str) -> None:
+    assert classify(appeal) is not None
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "READ NEXT: Cape Town heads into a weekend of shifting skies",
+        "For more stories like this, check our news page.",
+        "Mehr Themen auf unserer Seite:",
+    ],
+)
+def test_read_next_lead_ins_are_read_more_prompts(lead_in: str) -> None:
+    assert classify(lead_in) == "read_more"
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Subscribe today and get 50% off your first year.",
+        "Special offer: subscribe now for just $1 a week, 75% off the regular price.",
+        "Jetzt abonnieren und 50 Prozent Rabatt sichern!",
+    ],
+)
+def test_an_outlets_discounted_subscription_offer_is_still_an_appeal(offer: str) -> None:
+    assert classify(offer) is not None

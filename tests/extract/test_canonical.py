@@ -87,3 +87,9 @@ def test_a_canonical_url_is_trusted_only_on_the_outlets_own_domains(
     declared: str, trusted: bool
 ) -> None:
     assert trusted_canonical(declared, owned_by_example) is trusted
+
+
+def test_an_internationalised_host_has_one_canonical_spelling_as_requested() -> None:
+    requested = "https://xn--stssenseer-fcb.de/2024/05/artikel"
+    for written in ("https://Stössenseer.de/2024/05/artikel/", requested):
+        assert canonicalize(written) == requested

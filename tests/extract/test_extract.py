@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -273,3 +274,54 @@ def test_a_script_inside_a_paragraph_leaves_the_paragraph_whole() -> None:
     )
     result = extract(page, "https://x.example/")
     assert result is not None and result.paragraphs == STORY
+
+
+CONTINUATION = [
+    f"Part {n} of the inquiry: the committee heard witnesses describe the night of the shelling "
+    "in detail, and officials answered questions about the evacuation of the border villages, "
+    "the shelters and the buses that came too late for many of the residents."
+    for n in range(1, 13)
+]
+
+
+def test_fast_mode_is_not_trusted_with_a_thin_fragment_of_a_long_article() -> None:
+    lead = "".join(f"<p>{escape(p)}</p>" for p in STORY)
+    rest = "".join(f"<p>{escape(p)}</p>" for p in CONTINUATION)
+    body = f"<div class='story'><article>{lead}</article><div class='story-more'>{rest}</div></div>"
+    page = news_page("Story", []).replace(
+        "<article><h1>Story</h1><div class='body'></div></article>", body
+    )
+    url = "https://news.example/a"
+    fast = bare_extraction(page, url=url, fast=True, include_comments=False)
+    assert isinstance(fast, Document) and fast.text is not None
+    assert fast.text.split("\n") == STORY  # four paragraphs: once enough to be trusted
+    result = extract(page, url)
+    assert result is not None
+    assert all(paragraph in result.paragraphs for paragraph in CONTINUATION)
+
+
+def test_a_prune_selector_that_would_take_the_article_is_skipped_for_that_page(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = news_page("Story", STORY).replace("<article>", "<aside class='story'><article>")
+    page = page.replace("</article>", "</article></aside>")
+    url = "https://news.example/aside"
+    with caplog.at_level(logging.INFO, logger="mediamon"):
+        result = extract(page, url, prune=["aside, nav, footer", ".ad"])
+    assert result is not None and result.paragraphs == STORY
+    assert "prune" not in result.removed
+    skipped = [r.getMessage() for r in caplog.records if "prune selector" in r.getMessage()]
+    assert len(skipped) == 1
+    assert "'aside, nav, footer'" in skipped[0] and url in skipped[0]
+
+
+def test_a_prune_selector_taking_a_box_beside_the_article_still_applies(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    box = "<aside><p>Most read: five stories our readers liked this week</p></aside>"
+    page = news_page("Story", STORY).replace("</article>", "</article>" + box)
+    with caplog.at_level(logging.INFO, logger="mediamon"):
+        result = extract(page, "https://news.example/box", prune=["aside, nav, footer"])
+    assert result is not None and result.paragraphs == STORY
+    assert any("Most read" in text for text in result.removed["prune"])
+    assert not [r for r in caplog.records if "prune selector" in r.getMessage()]
