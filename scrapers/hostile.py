@@ -70,6 +70,15 @@ def failure_case(failure: Failure) -> str | None:
     return _exception_case(error)
 
 
+def failure_reason(failure: Failure) -> str:
+    """A download failure's cause in a few words, as the failure record keeps it."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    message = failure.getErrorMessage()
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def _exception_case(error: Any) -> str:
     if isinstance(error, DownloadTimeoutError | TwistedTimeoutError):
         return "timeout"
