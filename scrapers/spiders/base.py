@@ -29,6 +29,7 @@ from mediamon.store.unwritable import (
     stop_crawl,
     stop_if_unwritable,
 )
+from scrapers.hostile import RefusedRequest, failure_reason
 from scrapers.spiders.entries import FeedEntry
 from scrapers.spiders.memory import FailureMemory
 
@@ -143,6 +144,14 @@ class OutletSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         raise NotImplementedError
+
+    def remember_download_failure(self, failure: Failure) -> bool:
+        """Record a failed article download; False when the database refused it. A request
+        refused by the URL policy is not recorded: no later attempt could do better."""
+        if isinstance(failure.value, RefusedRequest):
+            return True
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        return self.remember_failure(meta, failure_reason(failure))
 
     def remember_failure(self, meta: dict[str, Any], reason: str) -> bool:
         """Record that the article of ``meta`` failed; False when the database refused it."""

@@ -23,7 +23,7 @@ from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from mediamon.store.unwritable import stop_if_unwritable, unwritable_of
-from scrapers.hostile import failure_reason, record_failure
+from scrapers.hostile import record_failure
 from scrapers.spiders.base import OutletSpider
 from scrapers.spiders.entries import FeedEntry
 from scrapers.spiders.listings import SAVED_STAT, ListingMemory, ListingRead
@@ -103,9 +103,9 @@ class ArticleCollectingSpider(OutletSpider):
 
     def article_failed(self, failure: Failure) -> None:
         self.failed(failure)
-        meta = failure.request.meta  # type: ignore[attr-defined]
-        if self.remember_failure(meta, failure_reason(failure)):
-            self.listing_memory.settle(meta["entry"].link)
+        if self.remember_download_failure(failure):
+            link = failure.request.meta["entry"].link  # type: ignore[attr-defined]
+            self.listing_memory.settle(link)
 
     def closed(self, reason: str) -> None:
         """Keep the validators of the listings read in full, once the crawl got to its end."""

@@ -23,7 +23,7 @@ from mediamon.core.article import Article
 from mediamon.core.config import Outlet
 from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
 from mediamon.store.unwritable import stop_if_unwritable, unwritable_of
-from scrapers.hostile import failure_reason, record_failure
+from scrapers.hostile import record_failure
 from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
 from scrapers.retry_after import RETRY_AFTER_META
 from scrapers.spiders.base import OutletSpider
@@ -173,7 +173,7 @@ class FeedSpider(OutletSpider):
             request.url,
             failure.getErrorMessage(),
         )
-        recorded = self.remember_failure(request.meta, failure_reason(failure))
+        recorded = self.remember_download_failure(failure)
         self.article_done(request.meta["entry"].link, ok=recorded)
 
     def article_handed_off(self, request: Request) -> None:
