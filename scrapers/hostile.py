@@ -75,8 +75,7 @@ def failure_reason(failure: Failure) -> str:
     error = failure.value
     if isinstance(error, HttpError):
         return f"HTTP {error.response.status}"
-    message = failure.getErrorMessage()
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return failure.getErrorMessage() or type(error).__name__
 
 
 def _exception_case(error: Any) -> str:
@@ -97,5 +96,5 @@ def record_failure(stats: StatsCollector, failure: Failure) -> None:
     if case is None:
         return
     request = failure.request  # type: ignore[attr-defined]
-    why = failure.getErrorMessage()
+    why = failure_reason(failure)
     record_hostile(stats, case, request.meta.get("outlet_id", "?"), request.url, why)

@@ -49,6 +49,7 @@ class Crawls:
     empty_url: str
     new_url: str
     requests: list[list[RequestRecord]]  # per crawl
+    outputs: list[str]  # per crawl
     failures_after: list[dict[str, UrlFailure]]  # per crawl
     feeds_after_first: dict[str, Feed]
     listings_after_first: dict[str, ListingValidators]
@@ -77,7 +78,7 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
         (config / "settings.yaml").write_text(SETTINGS)
         database_url = f"sqlite:///{workdir}/failures.sqlite"
         crawl = ("crawl", "--config", str(config), "--database-url", database_url)
-        requests, failures = [], []
+        requests, failures, outputs = [], [], []
         for number in range(3):
             if number == 1:
                 make_due(database_url, failing.url)
@@ -85,7 +86,8 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
                 make_due(database_url, failing.url)
                 new = world.add_article(outlet.id, title="Border villages", paragraphs=NEWS)
             world.clear_requests()
-            run_mediamon(*crawl)
+            result = run_mediamon(*crawl)
+            outputs.append(result.stdout + result.stderr)
             requests.append(world.requests)
             failures.append(read_rows(database_url, UrlFailure))
             if number == 0:
@@ -98,6 +100,7 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
             empty.url,
             new.url,
             requests,
+            outputs,
             failures,
             feeds,
             listings,
@@ -212,3 +215,13 @@ def test_no_crawl_requests_a_url_twice(crawls: Crawls) -> None:
     for records in crawls.requests:
         requested = Counter(r.url for r in records if r.path != "/robots.txt")
         assert [url for url, times in requested.items() if times > 1] == []
+
+
+def test_each_failure_is_one_warning_line_naming_outlet_url_and_cause(crawls: Crawls) -> None:
+    outlet_id = crawls.world.outlets[0].id
+    for output in crawls.outputs[:2]:
+        assert "Traceback" not in output
+        lines = [line for line in output.splitlines() if crawls.failing_url in line]
+        warnings = [line for line in lines if "WARNING" in line]
+        assert len(warnings) == 1, warnings
+        assert outlet_id in warnings[0] and "404" in warnings[0]
