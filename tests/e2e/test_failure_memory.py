@@ -13,13 +13,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import open_database
-from mediamon.core.models import Feed, ListingValidators, UrlFailure, utcnow
+from mediamon.core.models import ArticleRow, Feed, ListingValidators, UrlFailure, utcnow
 from mediamon.world import OutletWorld, RequestRecord
 from mediamon.world.server import Response
 from tests.support import PROJECT_CONFIG, run_mediamon
@@ -225,3 +226,26 @@ def test_each_failure_is_one_warning_line_naming_outlet_url_and_cause(crawls: Cr
         warnings = [line for line in lines if "WARNING" in line]
         assert len(warnings) == 1, warnings
         assert outlet_id in warnings[0] and "404" in warnings[0]
+
+
+def test_a_sitemap_crawl_cut_short_keeps_no_validators_and_loses_nothing(tmp_path: Path) -> None:
+    with OutletWorld() as world:
+        config = world.write_config(
+            tmp_path / "config", PROJECT_CONFIG / "topics.yaml", discovery=True
+        )
+        (config / "settings.yaml").write_text(SETTINGS)
+        database_url = f"sqlite:///{tmp_path}/cut.sqlite"
+        crawl = ("crawl", "--spider", "sitemaps", "--config", str(config))
+        crawl += ("--database-url", database_url)
+        with world.slowed(1.0):  # robots.txt, index, sitemaps, then articles: cut among those
+            cut = run_mediamon(*crawl, "--time-limit", "3.5", check=False)
+        assert cut.returncode == 1 and "closespider_timeout" in cut.stdout, cut.stdout
+        read = [r for r in world.requests if "/sitemaps/" in r.path and r.status == 200]
+        assert read, "sitemaps were read in full before the cut"
+        assert read_rows(database_url, ListingValidators) == {}
+        world.clear_requests()
+        run_mediamon(*crawl)
+        sitemaps = [r for r in world.requests if r.path.startswith(LISTING_PATHS)]
+        assert sitemaps and not [r.url for r in sitemaps if r.conditional or r.status != 200]
+        stored = set(read_rows(database_url, ArticleRow))
+        assert stored == {article.url for article in world.articles}
