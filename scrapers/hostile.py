@@ -70,6 +70,14 @@ def failure_case(failure: Failure) -> str | None:
     return _exception_case(error)
 
 
+def failure_reason(failure: Failure) -> str:
+    """A download failure's cause in a few words, as the failure record keeps it."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    return failure.getErrorMessage() or type(error).__name__
+
+
 def _exception_case(error: Any) -> str:
     if isinstance(error, DownloadTimeoutError | TwistedTimeoutError):
         return "timeout"
@@ -88,5 +96,5 @@ def record_failure(stats: StatsCollector, failure: Failure) -> None:
     if case is None:
         return
     request = failure.request  # type: ignore[attr-defined]
-    why = failure.getErrorMessage()
+    why = failure_reason(failure)
     record_hostile(stats, case, request.meta.get("outlet_id", "?"), request.url, why)

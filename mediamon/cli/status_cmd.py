@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     help="How many recent failed runs to list, each with the lines of its log that explain it.",
 )
 @click.option(
+    "--failed-pages",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many of the most recently failed pages to list, with their causes.",
+)
+@click.option(
     "--run",
     "run_id",
     type=int,
@@ -34,9 +41,10 @@ if TYPE_CHECKING:
     "and errors of its log.",
 )
 @reading_config_options
-def status(ctx: Context, failures: int, run_id: int | None) -> None:
-    """Show each scheduled job's last and next run, recent failed runs, and the health alerts
-    holding now (silent outlets, failing feeds, suspiciously short texts); or one run."""
+def status(ctx: Context, failures: int, failed_pages: int, run_id: int | None) -> None:
+    """Show each scheduled job's last and next run, recent failed runs, the health alerts
+    holding now (silent outlets, failing feeds, suspiciously short texts), and the pages that
+    failed: waiting for their next attempt, or given up; or one run."""
     from mediamon.ops.status import gather_status
 
     if run_id is not None:
@@ -55,6 +63,22 @@ def status(ctx: Context, failures: int, run_id: int | None) -> None:
     click.echo("alerts:" if report.alerts else "alerts: none")
     for alert in report.alerts:
         click.echo(f"  [{alert.kind}] {alert.message}")
+    _echo_failed_pages(ctx, failed_pages, zone)
+
+
+def _echo_failed_pages(ctx: Context, limit: int, zone: ZoneInfo) -> None:
+    from mediamon.ops.status import gather_failed_pages
+
+    pages = gather_failed_pages(ctx.engine, limit)
+    if not pages.waiting and not pages.given_up:
+        click.echo("failed pages: none")
+        return
+    click.echo(f"failed pages: {pages.waiting} waiting for a retry, {pages.given_up} given up")
+    for page in pages.recent:
+        attempts = f"{page.attempts} attempt{'s' if page.attempts != 1 else ''}"
+        retry = f"retry after {_when(page.retry_at, zone)}" if page.retry_at else "given up"
+        click.echo(f"  {_when(page.last_failed_at, zone)}  {page.outlet_id}  {page.url}")
+        click.echo(f"      {page.reason} ({attempts}; {retry})")
 
 
 def _last(run: Run | None, zone: ZoneInfo) -> str:

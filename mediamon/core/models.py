@@ -71,6 +71,35 @@ class Feed(Base):
     newest_entry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class UrlFailure(Base):
+    """A page that failed (to download, or to extract to an article): tried again only once
+    ``retry_at`` has come, and no more after ``crawling.url_max_attempts`` attempts."""
+
+    __tablename__ = "url_failures"
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    """None once given up: the page is not requested again while the record stands."""
+    source_url: Mapped[str | None] = mapped_column(String(2048))
+
+
+class ListingValidators(Base):
+    """HTTP validators of a sitemap or section page read in full, for conditional GETs; a 304
+    follows ``followed`` (an index's sitemaps, a section's next page) as the page did."""
+
+    __tablename__ = "listing_validators"
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(String(64), index=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    followed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ArticleRow(Base):
     """A stored article. ``url`` is where it was fetched; ``canonical_url`` is unique."""
 

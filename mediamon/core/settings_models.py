@@ -105,6 +105,12 @@ class CrawlingSettings(Strict):
     # Wall-clock limit of one `mediamon crawl` or `backfill` (every spider in sequence), as
     # scheduler.crawl_time_limit is for scheduled crawls; `--time-limit` overrides it.
     time_limit_seconds: float = Field(1800, gt=0)
+    # A page that failed (download or extraction) waits url_retry_minutes before its next
+    # attempt, doubled after each further failure up to url_retry_max_hours; after
+    # url_max_attempts attempts it is given up (mediamon status lists it).
+    url_retry_minutes: float = Field(60, ge=0)
+    url_retry_max_hours: float = Field(48, ge=0)
+    url_max_attempts: int = Field(5, ge=1)
     # Processes extracting pages during a crawl; None: one per CPU core (in a crawl of one
     # process; a sharded crawl extracts in each crawl process); 0 or 1: in the crawl.
     extract_processes: int | None = Field(None, ge=0)

@@ -1,5 +1,6 @@
 """Per-feed polling state in the database: HTTP validators for conditional GETs, failures, and
-when each feed is next due (adapted to its publishing rate, backed off on failures)."""
+when each feed is next due (adapted to its publishing rate, backed off on failures); and the
+validators of sitemaps and section pages, with what each one led to."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import CrawlingSettings
-from mediamon.core.models import Feed, utcnow
+from mediamon.core.models import Feed, ListingValidators, utcnow
 
 
 @dataclass(frozen=True)
@@ -139,3 +140,32 @@ def due_feeds(engine: Engine, urls: Sequence[str], now: datetime | None = None) 
         query = select(Feed.url, Feed.next_poll_at).where(Feed.url.in_(list(urls)))
         scheduled = {url: when for url, when in session.execute(query)}
     return {url for url in urls if (when := scheduled.get(url)) is None or when <= now}
+
+
+@dataclass(frozen=True)
+class ListingState:
+    """A sitemap's or section page's validators and the listings it led to when last read."""
+
+    validators: Validators
+    followed: tuple[str, ...] = ()
+
+
+def load_listing(engine: Engine, url: str) -> ListingState | None:
+    with Session(engine) as session:
+        row = session.get(ListingValidators, url)
+        if row is None:
+            return None
+        return ListingState(Validators(row.etag, row.last_modified), tuple(row.followed or ()))
+
+
+def save_listing(
+    engine: Engine, url: str, outlet_id: str, state: ListingState, now: datetime | None = None
+) -> None:
+    """Keep what a listing read in full answered, once everything it listed is settled."""
+    with Session(engine) as session, session.begin():
+        row = session.get(ListingValidators, url) or ListingValidators(url=url)
+        row.outlet_id = outlet_id
+        row.etag, row.last_modified = state.validators.etag, state.validators.last_modified
+        row.followed = list(state.followed)
+        row.saved_at = now or utcnow()
+        session.add(row)

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Engine, Float, MetaData, String, Table, inspect, select
 
 from mediamon.core.config import Config
-from mediamon.core.models import Run
+from mediamon.core.models import Run, UrlFailure
 from mediamon.core.names import DIGEST_JOB
 from mediamon.core.runs import latest_run, recent_failures, run_by_id, settle_killed_runs
+from mediamon.crawl.failures import count_url_failures, recent_url_failures
 from mediamon.ops.health import Alert, current_alerts
 from mediamon.ops.jobs import crawl_run_names
 from mediamon.ops.run_log_lines import LogLines, read_explaining_lines
@@ -84,3 +85,18 @@ def explain_run(engine: Engine, run_id: int) -> RunExplained | None:
 
 def explained(run: Run) -> RunExplained:
     return RunExplained(run, read_explaining_lines(run.log_path))
+
+
+@dataclass(frozen=True)
+class FailedPages:
+    """Pages the failure record holds: how many wait for a retry or are given up, and the most
+    recent ones."""
+
+    waiting: int
+    given_up: int
+    recent: list[UrlFailure]
+
+
+def gather_failed_pages(engine: Engine, limit: int = 10) -> FailedPages:
+    waiting, given_up = count_url_failures(engine)
+    return FailedPages(waiting, given_up, recent_url_failures(engine, limit) if limit else [])

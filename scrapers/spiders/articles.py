@@ -80,7 +80,7 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
             )
             return None
         meta = self.outlet_meta(outlet, entry=handoff.entry(), source_url=handoff.source_url)
-        return Request(handoff.url, self.parse_article, errback=self.failed, meta=meta)
+        return Request(handoff.url, self.parse_article, errback=self.article_failed, meta=meta)
 
     def busy(self, *args: Any, **kwargs: Any) -> None:
         self.idle_since = None

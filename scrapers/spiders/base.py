@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import scrapy
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
@@ -19,9 +19,19 @@ from mediamon.core.config_models import CrawlingSettings
 from mediamon.core.context import Context, context_from_settings
 from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.models import utcnow
+from mediamon.crawl.distributed import HANDOFF_KEY_SETTING
+from mediamon.crawl.failures import Retry, RetryPolicy
 from mediamon.store.addresses import stored_urls
-from mediamon.store.unwritable import STORE_FAILED_STAT, ArticleNotStored, not_stored, stop_crawl
+from mediamon.store.unwritable import (
+    STORE_FAILED_STAT,
+    ArticleNotStored,
+    not_stored,
+    stop_crawl,
+    stop_if_unwritable,
+)
+from scrapers.hostile import RefusedRequest, failure_reason
 from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.memory import FailureMemory
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +48,7 @@ class OutletSpider(scrapy.Spider):
 
     context: Context
     outlets: list[Outlet]
+    failure_memory: FailureMemory | None = None
     failed_stat = stat_keys.ARTICLES_FAILED
 
     def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
@@ -67,6 +78,14 @@ class OutletSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_error, signal=signals.item_error)
         return spider
 
+    @property
+    def memory(self) -> FailureMemory:
+        """The failure record of pages (made once the crawl has its stats)."""
+        if self.failure_memory is None:
+            policy = RetryPolicy.from_settings(self.context.config.settings.crawling)
+            self.failure_memory = FailureMemory(self.context.engine, policy, self.crawler.stats)
+        return self.failure_memory
+
     def select_outlets(self) -> list[Outlet]:
         """The outlets this run covers; an unknown id is an error naming the known ones."""
         config = self.context.config
@@ -85,7 +104,8 @@ class OutletSpider(scrapy.Spider):
         self, outlet: Outlet, entries: Iterable[FeedEntry], offsite_stat: str
     ) -> list[FeedEntry]:
         """Those of a listing's ``entries`` worth requesting: not stored yet, on the outlet's own
-        domains (the others are counted under ``offsite_stat``)."""
+        domains (the others are counted under ``offsite_stat``), neither tried in this crawl nor
+        held back by an earlier failure."""
         listed = list(entries)
         known = stored_urls(self.context.engine, [entry.link for entry in listed], outlet.id)
         fetchable = []
@@ -97,7 +117,52 @@ class OutletSpider(scrapy.Spider):
                 logger.info("outlet %s: skipping off-domain link %s", outlet.id, entry.link)
             else:
                 fetchable.append(entry)
-        return fetchable
+        skipped = self.memory.not_to_request([entry.link for entry in fetchable])
+        return [entry for entry in fetchable if entry.link not in skipped]
+
+    @property
+    def retries_failed_pages(self) -> bool:
+        """Whether this crawl requests the failed pages whose backoff has passed: not the
+        feeder of a distributed crawl (its workers fetch what is listed again)."""
+        return not self.crawler.settings.get(HANDOFF_KEY_SETTING)
+
+    def retry_requests(self) -> Iterator[Request]:
+        """The failed pages of this crawl's outlets due for another attempt."""
+        if not self.retries_failed_pages:
+            return
+        outlets = {outlet.id: outlet for outlet in self.outlets}
+        for retry in self.memory.retries(list(outlets)):
+            yield self.retry_request(outlets[retry.outlet_id], retry)
+
+    def retry_request(self, outlet: Outlet, retry: Retry) -> Request:
+        entry = FeedEntry(retry.url, None, None)
+        meta = self.outlet_meta(outlet, entry=entry, source_url=retry.source_url or retry.url)
+        return Request(retry.url, self.parse_article, errback=self.article_failed, meta=meta)
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        raise NotImplementedError
+
+    def article_failed(self, failure: Failure) -> None:
+        raise NotImplementedError
+
+    def remember_download_failure(self, failure: Failure) -> bool:
+        """Record a failed article download; False when the database refused it. A request
+        refused by the URL policy is not recorded: no later attempt could do better."""
+        if isinstance(failure.value, RefusedRequest):
+            return True
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        return self.remember_failure(meta, failure_reason(failure))
+
+    def remember_failure(self, meta: dict[str, Any], reason: str) -> bool:
+        """Record that the article of ``meta`` failed; False when the database refused it."""
+        try:
+            link = meta["entry"].link
+            self.memory.remember(link, meta[OUTLET_META], reason, meta.get("source_url"))
+        except Exception as exc:
+            if not stop_if_unwritable(self.crawler, exc):
+                raise
+            return False
+        return True
 
     def article_from(self, response: Response) -> Article | None:
         """The Article a listing's entry led to (``entry`` and ``source_url`` in its meta), or
@@ -107,6 +172,7 @@ class OutletSpider(scrapy.Spider):
             logger.warning(
                 "outlet %s: %s is not a text page", response.meta["outlet_id"], response.url
             )
+            self.remember_failure(response.meta, "not a text page")
             return None
         entry: FeedEntry = response.meta["entry"]
         return Article(
@@ -121,10 +187,29 @@ class OutletSpider(scrapy.Spider):
         )
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        if isinstance(response, Response) and "entry" in response.meta:
+            self.forget_failures(response.meta["entry"].link)
         self._settled(response, None)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
-        self._settled(response, exception if isinstance(exception, ArticleNotStored) else None)
+        if isinstance(exception, ArticleNotStored):
+            self._settled(response, exception)
+        elif isinstance(response, Response) and "entry" in response.meta:
+            # No article in the page (it extracted to nothing): not fetched again until its
+            # backoff has passed.
+            if self.remember_failure(response.meta, str(exception)):
+                self._settled(response, None)
+            else:  # the database refuses writes: the crawl stops, saying so once
+                self.article_settled(response, stored=False)
+        else:
+            self._settled(response, None)
+
+    def forget_failures(self, link: str) -> None:
+        try:
+            self.memory.stored(link)
+        except Exception as exc:
+            if not stop_if_unwritable(self.crawler, exc):
+                raise
 
     def item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
         error = failure.value or RuntimeError(failure.getErrorMessage())

@@ -30,6 +30,7 @@ from scrapers.spiders.base import OutletSpider
 from scrapers.spiders.caps import cap_feed_body, note_capped
 from scrapers.spiders.entries import FeedEntry, datetime_of_struct, listed_entry
 from scrapers.spiders.jsonfeed import is_json_feed, json_feed_entries
+from scrapers.spiders.listings import validators_of
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,9 @@ logger = logging.getLogger(__name__)
 @dataclass
 class FeedPoll:
     """One feed's poll in progress. Its validators are saved only once every article it led to
-    has been stored (or dropped as no article), and only if none failed (to be fetched or to be
-    stored): an interrupted or failed crawl is retried in full instead of answered with 304."""
+    has been stored, or recorded as failed (to download, or to extract to an article: the
+    failure record retries it), and only if none failed to be stored: an interrupted crawl, or
+    one whose database refused writes, is retried in full instead of answered with 304."""
 
     url: str
     outlet_id: str
@@ -69,6 +71,8 @@ class FeedSpider(OutletSpider):
         return PollPolicy.from_settings(self.context.config.settings.crawling)
 
     async def start(self) -> AsyncIterator[Request]:
+        for retry in self.retry_requests():
+            yield retry
         feeds = [(outlet, url) for outlet in self.outlets for url in outlet.feeds]
         due = due_feeds(self.context.engine, [url for _, url in feeds]) if self.due_only else None
         for outlet, url in feeds:
@@ -151,7 +155,7 @@ class FeedSpider(OutletSpider):
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         article = self.article_from(response)
-        if article is None:  # no article to store: nothing a later crawl could do better
+        if article is None:  # not a page: recorded as failed, tried again after its backoff
             self.article_done(response.meta["entry"].link, ok=True)
         else:  # done once the pipelines are (see article_settled)
             yield article
@@ -161,15 +165,10 @@ class FeedSpider(OutletSpider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        record_failure(self.crawler.stats, failure)
+        record_failure(self.crawler.stats, failure)  # its one line: outlet, URL, cause
         self.crawler.stats.inc_value(stat_keys.ARTICLES_FAILED)
-        logger.warning(
-            "outlet %s: article %s failed: %s",
-            request.meta["outlet_id"],
-            request.url,
-            failure.getErrorMessage(),
-        )
-        self.article_done(request.meta["entry"].link, ok=False)
+        recorded = self.remember_download_failure(failure)
+        self.article_done(request.meta["entry"].link, ok=recorded)
 
     def article_handed_off(self, request: Request) -> None:
         """A worker fetches it (a distributed crawl). This process never learns whether the fetch
@@ -228,14 +227,8 @@ class FeedSpider(OutletSpider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        record_failure(self.crawler.stats, failure)
+        record_failure(self.crawler.stats, failure)  # its one line: outlet, URL, cause
         self.crawler.stats.inc_value(stat_keys.FEEDS_FAILED)
-        logger.warning(
-            "outlet %s: feed %s failed: %s",
-            request.meta["outlet_id"],
-            request.url,
-            failure.getErrorMessage(),
-        )
         self.save_poll(
             request.url,
             request.meta["outlet_id"],
@@ -243,14 +236,6 @@ class FeedSpider(OutletSpider):
             None,
             retry_after=request.meta.get(RETRY_AFTER_META),
         )
-
-
-def validators_of(response: Response) -> Validators:
-    etag = response.headers.get("ETag")
-    modified = response.headers.get("Last-Modified")
-    return Validators(
-        etag.decode("latin-1") if etag else None, modified.decode("latin-1") if modified else None
-    )
 
 
 def dict_headers(response: Response) -> dict[str, str]:

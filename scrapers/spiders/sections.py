@@ -28,6 +28,7 @@ from scrapers.middlewares import CONFIGURED_META
 from scrapers.spiders.caps import note_capped
 from scrapers.spiders.collect import ArticleCollectingSpider
 from scrapers.spiders.entries import FeedEntry, normalized_url
+from scrapers.spiders.listings import NOT_MODIFIED_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,14 @@ class SectionSpider(ArticleCollectingSpider):
         self.timed_out_outlets: set[str] = set()  # whose article_urls timed out (logged once)
 
     async def start(self) -> AsyncIterator[Request]:
+        for retry in self.retry_requests():
+            yield retry
         for outlet in self.outlets:
             for url in self.listing_urls(outlet):
                 meta = self.outlet_meta(
                     outlet, listing_page=1, handle_httpstatus_list=[404], **{CONFIGURED_META: True}
                 )
-                yield Request(url, self.parse_listing, meta=meta, errback=self.failed)
+                yield self.listing_request(url, self.parse_listing, meta)
 
     def listing_urls(self, outlet: Outlet) -> list[str]:
         """Archive pages of each day of the window, or the sections when there is no window."""
@@ -57,16 +60,25 @@ class SectionSpider(ArticleCollectingSpider):
         return [archive_url(template, day) for template in outlet.archives for day in days]
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        outlet = self.outlet(response.meta["outlet_id"])
+        unchanged = self.listing_memory.not_modified(response)
+        if unchanged is not None:
+            self.crawler.stats.inc_value(NOT_MODIFIED_STAT)
+            for url in unchanged.followed:  # the next page, as it was when last read in full
+                yield from self.page_request(outlet, url, response)
+            return
         if response.status == 404 or not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("mediamon/sections/missing_pages")
             return
-        outlet = self.outlet(response.meta["outlet_id"])
         self.crawler.stats.inc_value(stat_keys.SECTION_PAGES)
+        read = self.listing_memory.reading(response, outlet.id)
         links = self.page_links(outlet, response)
         articles = [url for url in links if outlet.owns(url) and self.is_article(outlet, url)]
         entries = [FeedEntry(url, None, None) for url in articles]
-        yield from self.article_requests(outlet, entries, response.url)
-        yield from self.next_page(outlet, response)
+        yield from self.article_requests(outlet, entries, response.url, read)
+        for request in self.next_page(outlet, response):
+            read.followed.append(request.url)
+            yield request
 
     def page_links(self, outlet: Outlet, response: TextResponse) -> list[str]:
         """The page's distinct links, normalised, at most ``crawling.max_section_links``."""
@@ -97,16 +109,19 @@ class SectionSpider(ArticleCollectingSpider):
                 logger.warning("outlet %s: %s; %s is not an article", outlet.id, exc, url[:200])
             return False
 
-    def next_page(self, outlet: Outlet, response: Response) -> Iterator[Request]:
+    def next_page(self, outlet: Outlet, response: TextResponse) -> Iterator[Request]:
         href = response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').get()
+        if href:
+            yield from self.page_request(outlet, response.urljoin(href), response)
+
+    def page_request(self, outlet: Outlet, url: str, response: Response) -> Iterator[Request]:
+        """The request of the page after ``response``'s, unless the listing is deep enough."""
         page = response.meta["listing_page"]
-        if not href:
-            return
         if page >= self.crawler.settings.getint(LISTING_PAGES_SETTING, 20):
             self.crawler.stats.inc_value("mediamon/sections/depth_limited")
             return
         meta = self.outlet_meta(outlet, listing_page=page + 1)
-        yield Request(response.urljoin(href), self.parse_listing, meta=meta, errback=self.failed)
+        yield self.listing_request(url, self.parse_listing, meta)
 
 
 def window_days(since: date, until: date) -> list[date]:

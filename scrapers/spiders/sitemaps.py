@@ -27,6 +27,7 @@ from scrapers.middlewares import CONFIGURED_META
 from scrapers.spiders.caps import note_capped
 from scrapers.spiders.collect import ArticleCollectingSpider
 from scrapers.spiders.entries import normalized_url
+from scrapers.spiders.listings import NOT_MODIFIED_STAT
 from scrapers.spiders.sitemapxml import MalformedSitemap, SitemapDocument, read_sitemap
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class SitemapSpider(ArticleCollectingSpider):
         self.sitemaps_seen: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
+        for retry in self.retry_requests():
+            yield retry
         for outlet in self.outlets:
             if outlet.sitemaps:
                 for url in outlet.sitemaps:
@@ -66,7 +69,7 @@ class SitemapSpider(ArticleCollectingSpider):
             return None
         self.sitemaps_seen.add(normal)
         meta = self.outlet_meta(outlet, **{CONFIGURED_META: configured, DEPTH_META: depth})
-        return Request(normal, self.parse_sitemap, meta=meta, errback=self.failed, dont_filter=True)
+        return self.listing_request(normal, self.parse_sitemap, meta)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt names, at most ``crawling.max_sitemap_urls`` of them."""
@@ -84,6 +87,11 @@ class SitemapSpider(ArticleCollectingSpider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         outlet = self.outlet(response.meta["outlet_id"])
+        unchanged = self.listing_memory.not_modified(response)
+        if unchanged is not None:
+            self.crawler.stats.inc_value(NOT_MODIFIED_STAT)
+            yield from self.follow_unchanged(outlet, unchanged.followed, response)
+            return
         crawling = self.context.config.settings.crawling
         max_bytes = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         try:
@@ -98,9 +106,21 @@ class SitemapSpider(ArticleCollectingSpider):
         note_capped(
             stats, "sitemap_urls", outlet.id, response.url, document.excess, "max_sitemap_urls"
         )
-        yield from self.follow_children(outlet, document, response)
+        read = self.listing_memory.reading(response, outlet.id)
+        for request in self.follow_children(outlet, document, response):
+            read.followed.append(request.url)
+            yield request
         entries = [entry for entry in document.entries if self.in_window(entry.published)]
-        yield from self.article_requests(outlet, entries, response.url)
+        yield from self.article_requests(outlet, entries, response.url, read)
+
+    def follow_unchanged(
+        self, outlet: Outlet, children: tuple[str, ...], response: Response
+    ) -> Iterator[Request]:
+        """An unchanged index's sitemaps, as it listed them when last read in full."""
+        depth = response.meta.get(DEPTH_META, 0) + 1
+        for child in children:
+            if request := self.sitemap_request(outlet, child, depth):
+                yield request
 
     def follow_children(
         self, outlet: Outlet, document: SitemapDocument, response: Response

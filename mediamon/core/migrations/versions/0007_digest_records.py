@@ -1,7 +1,7 @@
 """digest_records: the stories each digest showed, per topic selection and period
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 
 "New since the previous digest" compares a digest with the record of the previous period of
 the same topic selection and period kind, whatever format either was written in and whenever.
@@ -15,7 +15,7 @@ from alembic import op
 import mediamon.core.models
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
