@@ -82,8 +82,17 @@ class ArticleRow(Base):
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_source: Mapped[str | None] = mapped_column(String(16))
+    """Where the publication date came from: feed, sitemap, json-ld, meta, time, text, url..."""
+    published_utc_offset: Mapped[int | None] = mapped_column(Integer)
+    """The page's own UTC offset in minutes, when it stated one: its day is the page's day."""
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_source: Mapped[str | None] = mapped_column(String(16))
+    rejected_dates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    """Dates the page or its listing stated that were not believed, with why."""
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the article was first fetched (``fetched_at`` is its latest fetch)."""
     language: Mapped[str | None] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     raw_html: Mapped[bytes] = mapped_column(LargeBinary)
