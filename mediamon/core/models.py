@@ -7,7 +7,7 @@ mediamon/core/migrations (see :mod:`mediamon.core.db`).
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -102,6 +102,14 @@ class ArticleRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     source_url: Mapped[str | None] = mapped_column(String(2048))
+
+    @property
+    def page_published_at(self) -> datetime | None:
+        """``published_at`` where the page was published (its own UTC offset, when it stated
+        one): its date is the page's day, which UTC's may not be."""
+        if self.published_at is None or self.published_utc_offset is None:
+            return self.published_at
+        return self.published_at.astimezone(timezone(timedelta(minutes=self.published_utc_offset)))
 
     __table_args__ = (
         Index("ix_articles_outlet_published", "outlet_id", "published_at"),

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 
 from mediamon.core.plausible_dates import LATEST_AFTER_SEEN, is_plausible
@@ -337,10 +337,3 @@ def utc_offset_minutes(moment: datetime | None) -> int | None:
     offset = moment.utcoffset()
     assert offset is not None
     return int(offset.total_seconds() // 60)
-
-
-def in_offset(moment: datetime, offset_minutes: int | None) -> datetime:
-    """``moment`` where the page that stated it is (as stored: UTC plus the page's offset)."""
-    if offset_minutes is None:
-        return moment
-    return moment.astimezone(timezone(timedelta(minutes=offset_minutes)))
