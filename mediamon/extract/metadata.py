@@ -2,7 +2,9 @@
 
 Cheaper than trafilatura's own metadata pass (which costs about 40 % of an extraction), and it
 keeps the first-published and last-updated times apart, which trafilatura folds into one date.
-Sources in order of trust: JSON-LD, then <meta> tags, then markup in the page.
+Dates are every source's vote (mediamon.extract.page_dates, decided in mediamon.extract.dates);
+the title is the one the page's own sources agree on (mediamon.extract.titles); authors come
+from JSON-LD, then <meta> tags, then bylines in the page.
 """
 
 from __future__ import annotations
@@ -35,11 +37,12 @@ BYLINE = XPath(
     " or contains(@class, 'author-name')][not(self::meta or self::link)]"
 )
 AUTHOR_SEPARATOR = re.compile(r"\s*(?:;|\||\band\b|\bund\b|\bи\b|\bі\b|\bet\b|\by\b|&)\s*")
+ARTICLE_TYPE = re.compile(r"Article|Posting|Report")
 LOCALE_SEPARATOR = re.compile(r"[-_,;\s]")
 BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|автор[ыи]?:?|від)\s+", re.IGNORECASE)
 
 AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
-TITLE_KEYS = ("og:title", "twitter:title", "headline")
+FALLBACK_TITLE_KEYS = ("twitter:title", "headline")
 LANGUAGE_KEYS = ("content-language", "og:locale", "language", "dc.language")
 
 
@@ -111,16 +114,22 @@ def _add_meta_value(values: dict[str, str], element: HtmlElement) -> None:
 
 
 def _linked_data(scripts: list[str]) -> dict[str, Any]:
-    """The JSON-LD object describing the article (the first one with a headline or date)."""
+    """The JSON-LD object describing the article: the first of an article type with a headline or
+    date, else the first with either (a page's first may be a list of related stories)."""
+    described = [
+        node for node in _all_nodes(scripts) if "headline" in node or "datePublished" in node
+    ]
+    articles = (node for node in described if ARTICLE_TYPE.search(str(node.get("@type", ""))))
+    return next(articles, described[0] if described else {})
+
+
+def _all_nodes(scripts: list[str]) -> Iterator[dict[str, Any]]:
     for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
             continue
-        for node in _json_nodes(data):
-            if "headline" in node or "datePublished" in node:
-                return node
-    return {}
+        yield from _json_nodes(data)
 
 
 def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
@@ -140,18 +149,20 @@ def _first(*candidates: Any) -> str | None:
 
 
 def _title(tree: HtmlElement, meta: dict[str, str], linked: dict[str, Any]) -> str | None:
+    """The headline the article's own sources (JSON-LD, og:title, the first <h1>) agree on; the
+    others (twitter:title, a headline <meta>, <title>) often copy one of them or add to it, so
+    they are heard only when those three say nothing."""
     headline = linked.get("headline")
-    first_heading = next((h for h in headings(tree) if not is_consent_notice(h)), None)
     page_title = title_tag(tree)
-    candidates = [
+    own = [
         headline if isinstance(headline, str) else None,
         meta.get("og:title"),
-        first_heading,
-        *(meta.get(key) for key in TITLE_KEYS[1:]),
-        page_title,
+        next((h for h in headings(tree) if not is_consent_notice(h)), None),
     ]
-    declared = [unescaped(c) for c in candidates[:-1] if c]
-    return choose_title(candidates, site_names(meta, page_title, declared))
+    others = [*(meta.get(key) for key in FALLBACK_TITLE_KEYS), page_title]
+    declared = [unescaped(c) for c in [*own, *others[:-1]] if c]
+    names = site_names(meta, page_title, declared)
+    return choose_title(own, names) or choose_title(others, names)
 
 
 def _authors(linked: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> list[str]:

@@ -144,3 +144,10 @@ def test_written_dates_in_several_languages_are_read() -> None:
         assert parsed.moment.date().isoformat() == "2024-05-03", text
     assert parse_date("not a date") is None
     assert parse_date("31.02.2024") is None
+
+
+def test_the_json_ld_article_counts_not_a_related_story_listed_before_it() -> None:
+    related = '{"@type": "WebPage", "headline": "Older", "datePublished": "2019-02-01T08:00:00Z"}'
+    own = '{"@type": "NewsArticle", "headline": "C", "datePublished": "2024-05-03T06:00:00Z"}'
+    head = f'<script type="application/ld+json">[{related}, {own}]</script>'
+    assert extracted(page(head)).published == datetime(2024, 5, 3, 6, 0, tzinfo=UTC)
