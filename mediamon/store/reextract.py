@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from mediamon.core.config_models import Config
 from mediamon.core.minhash import signature_of
 from mediamon.core.models import ArticleRow, decompress_html
-from mediamon.extract.dates import decide_dates, utc_offset_minutes
+from mediamon.core.plausible_dates import is_plausible
+from mediamon.extract.dates import IMPLAUSIBLE, decide_dates, utc_offset_minutes
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.dedup import content_hash
@@ -149,8 +150,13 @@ def _date_values(row: ArticleRow, result: ExtractedArticle) -> dict[str, Any]:
         "updated_source": decision.updated.source if decision.updated else None,
         "rejected_dates": decision.rejected_notes(),
     }
+    seen_at = row.first_seen_at or row.fetched_at
     if decision.published is not None:
         values["published_at"] = decision.published.moment
         values["published_source"] = decision.published.source
         values["published_utc_offset"] = utc_offset_minutes(decision.published.moment)
+    elif row.published_at is not None and not is_plausible(row.published_at, seen_at):
+        # stored before dates were checked: a placeholder goes, and is noted among the rejected
+        values["rejected_dates"].append(f"stored: {row.published_at.isoformat()!r} ({IMPLAUSIBLE})")
+        values |= {"published_at": None, "published_source": None, "published_utc_offset": None}
     return values
