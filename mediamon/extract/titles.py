@@ -64,11 +64,11 @@ def title_tag(tree: HtmlElement) -> str | None:
 
 
 def site_names(meta: dict[str, str], page_title: str | None, titles: Sequence[str]) -> list[str]:
-    """The names the site goes by: declared in <meta>, and the part of <title> that is left once
-    another source's title is taken off it."""
+    """The names the site goes by: declared in <meta>, and what one source's title (<title>'s
+    most often) adds after a separator to another's."""
     names = [unescaped(meta[key]) for key in SITE_NAME_KEYS if meta.get(key)]
-    if page_title:
-        names.extend(_title_remainders(page_title, titles))
+    for longer in [page_title, *titles] if page_title else titles:
+        names.extend(_title_remainders(longer, titles))
     return [name for name in names if name]
 
 

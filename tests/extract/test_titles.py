@@ -73,3 +73,9 @@ def test_a_cookie_banner_heading_before_the_real_h1_is_not_the_title() -> None:
     )
     result = extracted(page("", banner + "<h1>Энергетики восстановили подстанцию</h1>"))
     assert result.title == "Энергетики восстановили подстанцию"
+
+
+def test_what_og_title_adds_to_the_h1_after_a_separator_is_the_sites_name() -> None:
+    head = '<meta property="og:title" content="Crews restore power in Belgorod | Daily Example">'
+    result = extracted(page(head, "<h1>Crews restore power in Belgorod</h1>"))
+    assert result.title == "Crews restore power in Belgorod"
