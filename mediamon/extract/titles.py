@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from mediamon.extract.dates import parse_date
@@ -27,16 +26,14 @@ CONSENT_NOTICE = re.compile(
     r"|файл\w* cookie|куки|согласи|конфиденциальн|файли cookie|згод",
     re.IGNORECASE,
 )
-# Headings that are page furniture, not a story's.
-HEADINGS = XPath(
-    "(//h1[not(ancestor::header[not(ancestor::article)] or ancestor::nav or ancestor::footer"
-    " or ancestor::aside or ancestor::*[contains(@class, 'cookie') or contains(@id, 'cookie')"
-    " or contains(@class, 'consent') or contains(@id, 'consent')])])[position() <= 3]"
-)
-TITLE_TAG = XPath("//head/title/text()")
+# Headings in these are page furniture, not a story's.
+FURNITURE_TAGS = frozenset({"nav", "footer", "aside"})
+BANNER_MARKS = ("cookie", "consent")
+MAX_HEADINGS = 3
 SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 MAX_SITE_NAME_WORDS = 6
 MIN_TITLE_CHARS = 1
+MAX_DATE_CHARS = 12
 
 
 def unescaped(text: str) -> str:
@@ -53,14 +50,38 @@ def is_consent_notice(text: str) -> bool:
 
 
 def headings(tree: HtmlElement) -> list[str]:
-    """The page's <h1> texts, without those of its header, navigation, footer or banners."""
-    texts = (" ".join(element.text_content().split()) for element in HEADINGS(tree))
-    return [text for text in texts if text]
+    """The page's first <h1> texts, without those of its header, navigation, footer or banners
+    (ancestors are checked in Python for the few <h1>: an XPath test would walk every one)."""
+    found = []
+    for element in tree.iter("h1"):
+        if _furniture(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            found.append(text)
+        if len(found) == MAX_HEADINGS:
+            break
+    return found
+
+
+def _furniture(element: HtmlElement) -> bool:
+    ancestors = list(element.iterancestors())
+    for index, ancestor in enumerate(ancestors):
+        if ancestor.tag in FURNITURE_TAGS:
+            return True
+        if ancestor.tag == "header" and all(a.tag != "article" for a in ancestors[index + 1 :]):
+            return True  # the page's header; an article's own header holds its headline
+        marks = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
+        if any(mark in marks for mark in BANNER_MARKS):
+            return True
+    return False
 
 
 def title_tag(tree: HtmlElement) -> str | None:
-    found = TITLE_TAG(tree)
-    return unescaped(found[0]) if found and found[0].strip() else None
+    head = tree.find("head")
+    element = head.find("title") if head is not None else None
+    text = element.text if element is not None else None
+    return unescaped(text) if text and text.strip() else None
 
 
 def site_names(meta: dict[str, str], page_title: str | None, titles: Sequence[str]) -> list[str]:
@@ -84,8 +105,13 @@ def _title_remainders(page_title: str, titles: Sequence[str]) -> Iterable[str]:
 
 def without_site_name(title: str, names: Iterable[str]) -> str:
     """``title`` without a leading or trailing segment that is one of ``names`` (or a date)."""
-    keys = {_key(name) for name in names} - {""}
+    return _without_site_keys(title, {_key(name) for name in names} - {""})
+
+
+def _without_site_keys(title: str, keys: set[str]) -> str:
     parts = SEPARATOR.split(title)
+    if len(parts) == 1:
+        return title.strip()
     separators = SEPARATOR.findall(title)
     while len(parts) > 1 and _is_site_segment(parts[-1], keys):
         parts.pop()
@@ -99,7 +125,9 @@ def without_site_name(title: str, names: Iterable[str]) -> str:
 
 def _is_site_segment(segment: str, keys: set[str]) -> bool:
     key = _key(segment)
-    return key in keys or (len(segment) <= 12 and parse_date(segment) is not None and key.isdigit())
+    if key in keys:
+        return True
+    return len(segment) <= MAX_DATE_CHARS and key.isdigit() and parse_date(segment) is not None
 
 
 def _key(text: str) -> str:
@@ -108,13 +136,12 @@ def _key(text: str) -> str:
 
 def choose_title(candidates: Sequence[str | None], names: Iterable[str]) -> str | None:
     """The title most of ``candidates`` (in order of trust) agree on, each cleaned first."""
-    names = list(names)
-    keys = {_key(name) for name in names}
+    keys = {_key(name) for name in names} - {""}
     cleaned = []
     for candidate in candidates:
         if not candidate:
             continue
-        title = without_site_name(unescaped(candidate), names)
+        title = _without_site_keys(unescaped(candidate), keys)
         key = _key(title)
         if len(title) >= MIN_TITLE_CHARS and key not in keys and not is_consent_notice(title):
             cleaned.append((key, title))
