@@ -27,9 +27,12 @@ from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.names import EXTRACT_PROCESSES_SETTING
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import trusted_canonical
+from mediamon.extract.date_sources import hint_source
+from mediamon.extract.dates import IMPLAUSIBLE, decide_article_dates
 from mediamon.extract.extractor import ExtractedArticle, remove_template_lines
 from mediamon.extract.learned import TemplateLines
 from mediamon.extract.pool import ExtractionCrashed, ExtractionJob, ExtractionPool
+from mediamon.extract.titles import without_site_name
 from mediamon.store.unwritable import not_stored, stop_crawl
 
 logger = logging.getLogger(__name__)
@@ -112,7 +115,9 @@ class ExtractPipeline:
             if self._refused_writes(exc):
                 raise not_stored(item.url, exc) from exc
             raise
-        _fill(item, result)
+        outlet = self.outlets.get(item.outlet_id)
+        _fill(item, result, outlet.name if outlet else None)
+        self._note_rejected_dates(item)
         self._count(result)
         return item
 
@@ -194,6 +199,19 @@ class ExtractPipeline:
             self.stats.inc_value("mediamon/extract/template_learned", len(learned))
             self._active.pop(outlet_id, None)
 
+    def _note_rejected_dates(self, item: Article) -> None:
+        if item.rejected_dates:
+            self.stats.inc_value("mediamon/extract/dates_rejected", len(item.rejected_dates))
+        if any(note.endswith(f"({IMPLAUSIBLE})") for note in item.rejected_dates):
+            logger.warning(
+                "outlet %s: %s: dates not believed: %s; published %s (%s)",
+                item.outlet_id,
+                item.url,
+                "; ".join(item.rejected_dates),
+                item.published_at.isoformat() if item.published_at else "unknown",
+                item.published_source or "no source",
+            )
+
     def _count(self, result: ExtractedArticle) -> None:
         self.stats.inc_value("mediamon/extract/articles")
         for layer, paragraphs in result.removed.items():
@@ -202,12 +220,19 @@ class ExtractPipeline:
             self.stats.inc_value("mediamon/extract/teasers")
 
 
-def _fill(item: Article, result: ExtractedArticle) -> None:
-    item.title = result.title or clean_title(item.hint_title)
+def _fill(item: Article, result: ExtractedArticle, outlet_name: str | None) -> None:
+    title = result.title or clean_title(item.hint_title)
+    item.title = without_site_name(title, [outlet_name]) if title and outlet_name else title
     item.text = result.text
     item.authors = result.authors
-    item.published_at = result.published or item.hint_published
-    item.updated_at = result.updated
+    dates = decide_article_dates(
+        result.dates, item.hint_published, hint_source(item.hint_source), item.fetched_at
+    )
+    item.published_at = dates.published.moment if dates.published else None
+    item.published_source = dates.published.source if dates.published else None
+    item.updated_at = dates.updated.moment if dates.updated else None
+    item.updated_source = dates.updated.source if dates.updated else None
+    item.rejected_dates = dates.rejected_notes()
     item.language = result.language
     item.canonical_url = result.canonical_url or item.url
     item.removed = result.removed

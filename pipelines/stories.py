@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 
 from mediamon.core.article import Article
 from mediamon.core.context import context_from_settings
+from mediamon.core.plausible_dates import is_plausible, plausible_or_none
 from mediamon.core.textclean import clean_title
 from mediamon.stories.grouping import Assignment, NewArticle, assign, assign_story, grouping
 from mediamon.stories.headlines import Headlines
@@ -117,10 +119,27 @@ def new_article(item: Article) -> NewArticle:
         item.id,
         item.outlet_id,
         item.title or clean_title(item.hint_title) or "",
-        item.published_at or item.hint_published or item.fetched_at,
+        _moment(item),
         item.text,
         item.duplicate_of,
     )
+
+
+def _moment(item: Article) -> datetime:
+    """When the article appeared: its publication date (the extract stage believes only a
+    plausible one), else its listing's if plausible, else when it was fetched."""
+    if item.published_at is not None and is_plausible(item.published_at, item.fetched_at):
+        return item.published_at
+    listed = plausible_or_none(item.hint_published, item.fetched_at)
+    if item.published_at is not None or (item.hint_published is not None and listed is None):
+        logger.warning(
+            "outlet %s: %s: publication date %s not believed; grouped by %s",
+            item.outlet_id,
+            item.url,
+            item.published_at or item.hint_published,
+            "its listing's date" if listed else "its fetch time",
+        )
+    return listed or item.fetched_at
 
 
 def _settle(grouped: asyncio.Future[None], failure: Exception | None = None) -> None:

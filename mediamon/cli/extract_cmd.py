@@ -55,6 +55,7 @@ def readable(result: ExtractedArticle) -> list[str]:
 
 def _as_dict(result: ExtractedArticle) -> dict[str, Any]:
     fields = asdict(result)
+    del fields["dates"]  # every source's word on the date: the decision is in published/updated
     for name in ("published", "updated"):
         fields[name] = fields[name].isoformat() if fields[name] else None
     fields["author"] = result.author

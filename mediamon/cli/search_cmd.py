@@ -46,7 +46,8 @@ def search(
     filters = SearchFilters(outlets, since.replace(tzinfo=UTC) if since else None, topic, limit)
     found = search_articles(ctx.engine, parsed, filters)
     for row in found:
-        day = f"{row.published_at:%Y-%m-%d}" if row.published_at else "????-??-??"
+        published = row.page_published_at
+        day = f"{published:%Y-%m-%d}" if published else "????-??-??"
         click.echo(f"{day}  {row.outlet_id}  {row.title}\n  {row.canonical_url}")
     click.echo(
         f"{len(found)} article(s) found" + (" (limit reached)" if len(found) == limit else "")

@@ -54,7 +54,9 @@ def test_topic(
     matches = topic_matches(ctx.engine, topic, ctx.config.settings.zone, filters)
     for match in matches[:limit]:
         row = match.article
-        click.echo(f"{row.outlet_id}  {row.published_at:%Y-%m-%d}  {row.title}\n  {row.url}")
+        published = row.page_published_at
+        day = f"{published:%Y-%m-%d}" if published else "????-??-??"
+        click.echo(f"{row.outlet_id}  {day}  {row.title}\n  {row.url}")
         for line in clue_lines(match.clues, all_terms):
             click.echo(f"    {line}")
     shown = f", showing {limit}" if len(matches) > limit else ""

@@ -31,7 +31,10 @@ class Article:
     hint_title: str | None = None
     """The title the feed or sitemap gave, a fallback when the page has none."""
     hint_published: datetime | None = None
-    """The publication time the feed or sitemap gave, a fallback when the page has none."""
+    """The publication time the feed or sitemap gave: one vote on the date (see
+    mediamon.extract.dates); it may be implausible, so only ``published_at`` is to be trusted."""
+    hint_source: str | None = None
+    """The name of the spider whose listing gave ``hint_published`` (feeds, sitemaps...)."""
 
     # extract
     title: str | None = None
@@ -41,9 +44,18 @@ class Article:
     authors: list[str] = field(default_factory=list)
     """Every author named on the page, in page order (extract)."""
     published_at: datetime | None = None
-    """First publication time as the page states it (extract)."""
+    """First publication time, decided by the agreement of the page's and its listing's dates
+    and always plausible; in the page's own UTC offset when it states one, so its day is the
+    page's day (extract; stored as UTC plus ``utc_offset_minutes``)."""
+    published_source: str | None = None
+    """Where ``published_at`` was taken from: feed, sitemap, json-ld, meta, time, text, url...
+    (a mediamon.extract.date_sources.DateSource value; extract)."""
     updated_at: datetime | None = None
     """Last-modified time as the page states it, kept apart from ``published_at`` (extract)."""
+    updated_source: str | None = None
+    """Where ``updated_at`` was taken from (extract)."""
+    rejected_dates: list[str] = field(default_factory=list)
+    """Dates the page or listing stated that were not believed: "source: value (reason)"."""
     language: str | None = None
     """ISO 639-1 code, declared by the page or detected from the text (extract)."""
     canonical_url: str | None = None

@@ -7,7 +7,7 @@ mediamon/core/migrations (see :mod:`mediamon.core.db`).
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -111,8 +111,17 @@ class ArticleRow(Base):
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_source: Mapped[str | None] = mapped_column(String(16))
+    """Where the publication date came from: feed, sitemap, json-ld, meta, time, text, url..."""
+    published_utc_offset: Mapped[int | None] = mapped_column(Integer)
+    """The page's own UTC offset in minutes, when it stated one: its day is the page's day."""
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_source: Mapped[str | None] = mapped_column(String(16))
+    rejected_dates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    """Dates the page or its listing stated that were not believed, with why."""
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the article was first fetched (``fetched_at`` is its latest fetch)."""
     language: Mapped[str | None] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     raw_html: Mapped[bytes] = mapped_column(LargeBinary)
@@ -122,6 +131,14 @@ class ArticleRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     source_url: Mapped[str | None] = mapped_column(String(2048))
+
+    @property
+    def page_published_at(self) -> datetime | None:
+        """``published_at`` where the page was published (its own UTC offset, when it stated
+        one): its date is the page's day, which UTC's may not be."""
+        if self.published_at is None or self.published_utc_offset is None:
+            return self.published_at
+        return self.published_at.astimezone(timezone(timedelta(minutes=self.published_utc_offset)))
 
     __table_args__ = (
         Index("ix_articles_outlet_published", "outlet_id", "published_at"),

@@ -35,6 +35,7 @@ from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from mediamon.core.textclean import clean_names, clean_title
 from mediamon.extract.appeals import find_appeals
+from mediamon.extract.dates import DateCandidates
 from mediamon.extract.decoding import decode_page
 from mediamon.extract.language import detect_language, script_agrees
 from mediamon.extract.learned import normalise_line
@@ -81,6 +82,8 @@ class ExtractedArticle:
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     updated: datetime | None = None
+    dates: DateCandidates = field(default_factory=DateCandidates)
+    """Every date the page states, to decide again with the listing's (``decide_dates``)."""
     language: str | None = None
     canonical_url: str | None = None
     removed: dict[str, list[str]] = field(default_factory=dict)
@@ -223,6 +226,7 @@ def _clean(
         authors=clean_names(metadata.authors),
         published=metadata.published,
         updated=metadata.updated,
+        dates=metadata.dates,
         language=_language(metadata.declared_language, text),
         canonical_url=metadata.canonical_url,
         removed=removed,

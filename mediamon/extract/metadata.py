@@ -2,62 +2,47 @@
 
 Cheaper than trafilatura's own metadata pass (which costs about 40 % of an extraction), and it
 keeps the first-published and last-updated times apart, which trafilatura folds into one date.
-Sources in order of trust: JSON-LD, then <meta> tags, then markup in the page.
+Dates are every source's vote (mediamon.extract.page_dates, decided in mediamon.extract.dates);
+the title is the one the page's own sources agree on (mediamon.extract.titles); authors come
+from JSON-LD, then <meta> tags, then bylines in the page.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
-from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
-# attribute steps first: libxml2 tests an attribute node faster than an element's predicate
-ITEMPROP_DATES = XPath(
-    "//@itemprop[.='datePublished' or .='dateModified']/parent::*[@datetime or @content]"
+from mediamon.extract.dates import DateCandidates, DateDecision, decide_dates
+from mediamon.extract.page_dates import page_date_candidates
+from mediamon.extract.titles import (
+    choose_title,
+    headings,
+    is_consent_notice,
+    site_names,
+    title_tag,
+    unescaped,
 )
-ARTICLE_TIME = XPath("(/descendant::article/descendant::time[@datetime])[1]")
-ITEMPROP_KEYS = frozenset({"datepublished", "datemodified"})
-TITLE_TAG = XPath("//head/title/text()")
-FIRST_H1 = XPath("(//h1)[1]")
+
+HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
 BYLINE = XPath(
     "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline__name')"
     " or contains(@class, 'author-name')][not(self::meta or self::link)]"
 )
-TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 AUTHOR_SEPARATOR = re.compile(r"\s*(?:;|\||\band\b|\bund\b|\bи\b|\bі\b|\bet\b|\by\b|&)\s*")
+ARTICLE_TYPE = re.compile(r"Article|Posting|Report")
 LOCALE_SEPARATOR = re.compile(r"[-_,;\s]")
 BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|автор[ыи]?:?|від)\s+", re.IGNORECASE)
 
-PUBLISHED_KEYS = (
-    "article:published_time",
-    "datepublished",
-    "og:published_time",
-    "dc.date.issued",
-    "pubdate",
-    "publish-date",
-    "sailthru.date",
-    "date",
-)
-UPDATED_KEYS = (
-    "article:modified_time",
-    "datemodified",
-    "og:updated_time",
-    "last-modified",
-    "dc.date.modified",
-    "lastmod",
-)
 AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
-TITLE_KEYS = ("og:title", "twitter:title", "headline")
+FALLBACK_TITLE_KEYS = ("twitter:title", "headline")
 LANGUAGE_KEYS = ("content-language", "og:locale", "language", "dc.language")
 
 
@@ -67,23 +52,29 @@ class PageMetadata:
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     updated: datetime | None = None
+    dates: DateCandidates = field(default_factory=DateCandidates)
+    """Every date the page states, for deciding again with its listing's (see ``decide_dates``)."""
+    date_decision: DateDecision = field(default_factory=lambda: DateDecision(None, None))
     canonical_url: str | None = None
     declared_language: str | None = None
     free_to_read: bool | None = None
 
 
-def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
-    """Everything the page states about itself, without looking at the body text."""
+def read_metadata(tree: HtmlElement, url: str, seen_at: datetime | None = None) -> PageMetadata:
+    """Everything the page states about itself, without looking at the body text; its dates are
+    decided as of ``seen_at`` (now if not given)."""
     tags = _read_tags(tree)
     meta = tags.meta
     linked = _linked_data(tags.linked_data)
-    dates = _DateStrings(tree, meta)
+    dates = page_date_candidates(tree, url, meta, linked)
+    decision = decide_dates(dates, seen_at or datetime.now(UTC))
     return PageMetadata(
-        title=_first(linked.get("headline"), *(meta.get(k) for k in TITLE_KEYS))
-        or _title_from_markup(tree),
+        title=_title(tree, meta, linked),
         authors=_authors(linked, meta, tree),
-        published=_first_date(chain([linked.get("datePublished")], dates.get(PUBLISHED_KEYS))),
-        updated=_first_date(chain([linked.get("dateModified")], dates.get(UPDATED_KEYS))),
+        published=decision.published.moment if decision.published else None,
+        updated=decision.updated.moment if decision.updated else None,
+        dates=dates,
+        date_decision=decision,
         canonical_url=_canonical(tags.canonical, meta, url),
         declared_language=_declared_language(tree, meta),
         free_to_read=_free_to_read(linked.get("isAccessibleForFree")),
@@ -122,49 +113,23 @@ def _add_meta_value(values: dict[str, str], element: HtmlElement) -> None:
         values.setdefault(key.strip().lower(), content)
 
 
-class _DateStrings:
-    """Date strings by key: the <meta> values, else dates marked up in the page body (microdata,
-    an article's <time>), searched for only when a key gets that far: each search walks the tree."""
-
-    def __init__(self, tree: HtmlElement, meta: dict[str, str]) -> None:
-        self.tree = tree
-        self.meta = meta
-
-    def get(self, keys: Iterable[str]) -> Iterator[str | None]:
-        for key in keys:
-            if key in self.meta:
-                yield self.meta[key]
-            elif key in ITEMPROP_KEYS:
-                yield self.itemprop_dates.get(key)
-            elif key == "pubdate":
-                yield self.article_time
-
-    @cached_property
-    def itemprop_dates(self) -> dict[str, str]:
-        dates: dict[str, str] = {}
-        for element in ITEMPROP_DATES(self.tree):
-            value = element.get("datetime") or element.get("content", "")
-            dates.setdefault(element.get("itemprop").lower(), value)
-        return dates
-
-    @cached_property
-    def article_time(self) -> str | None:
-        times = ARTICLE_TIME(self.tree)
-        # a <time> with microdata counts under its itemprop, not as the article's date
-        return times[0].get("datetime") if times and not times[0].get("itemprop") else None
-
-
 def _linked_data(scripts: list[str]) -> dict[str, Any]:
-    """The JSON-LD object describing the article (the first one with a headline or date)."""
+    """The JSON-LD object describing the article: the first of an article type with a headline or
+    date, else the first with either (a page's first may be a list of related stories)."""
+    described = [
+        node for node in _all_nodes(scripts) if "headline" in node or "datePublished" in node
+    ]
+    articles = (node for node in described if ARTICLE_TYPE.search(str(node.get("@type", ""))))
+    return next(articles, described[0] if described else {})
+
+
+def _all_nodes(scripts: list[str]) -> Iterator[dict[str, Any]]:
     for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
             continue
-        for node in _json_nodes(data):
-            if "headline" in node or "datePublished" in node:
-                return node
-    return {}
+        yield from _json_nodes(data)
 
 
 def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
@@ -183,14 +148,21 @@ def _first(*candidates: Any) -> str | None:
     return None
 
 
-def _title_from_markup(tree: HtmlElement) -> str | None:
-    headings = FIRST_H1(tree)
-    if headings and headings[0].text_content().strip():
-        return " ".join(headings[0].text_content().split())
-    titles = TITLE_TAG(tree)
-    if titles and titles[0].strip():
-        return TITLE_SEPARATOR.split(" ".join(titles[0].split()))[0]
-    return None
+def _title(tree: HtmlElement, meta: dict[str, str], linked: dict[str, Any]) -> str | None:
+    """The headline the article's own sources (JSON-LD, og:title, the first <h1>) agree on; the
+    others (twitter:title, a headline <meta>, <title>) often copy one of them or add to it, so
+    they are heard only when those three say nothing."""
+    headline = linked.get("headline")
+    page_title = title_tag(tree)
+    own = [
+        headline if isinstance(headline, str) else None,
+        meta.get("og:title"),
+        next((h for h in headings(tree) if not is_consent_notice(h)), None),
+    ]
+    others = [*(meta.get(key) for key in FALLBACK_TITLE_KEYS), page_title]
+    declared = [unescaped(c) for c in [*own, *others[:-1]] if c]
+    names = site_names(meta, page_title, declared)
+    return choose_title(own, names) or choose_title(others, names)
 
 
 def _authors(linked: dict[str, Any], meta: dict[str, str], tree: HtmlElement) -> list[str]:
@@ -222,22 +194,6 @@ def _split_names(text: str) -> list[str]:
 
 def _looks_like_name(name: str) -> bool:
     return 2 < len(name) < 80 and not name.startswith(("http", "/", "@")) and "." not in name[-4:]
-
-
-def _first_date(candidates: Iterable[Any]) -> datetime | None:
-    for candidate in candidates:
-        if isinstance(candidate, str) and (parsed := parse_datetime(candidate)):
-            return parsed
-    return None
-
-
-def parse_datetime(text: str) -> datetime | None:
-    """An aware datetime from an ISO 8601 string; a time without a zone is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _canonical(href: str | None, meta: dict[str, str], url: str) -> str:

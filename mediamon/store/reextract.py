@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from mediamon.core.config_models import Config
 from mediamon.core.minhash import signature_of
 from mediamon.core.models import ArticleRow, decompress_html
+from mediamon.core.plausible_dates import is_plausible
+from mediamon.extract.dates import IMPLAUSIBLE, decide_dates, utc_offset_minutes
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.dedup import content_hash
@@ -131,10 +133,30 @@ def _new_values(row: ArticleRow, result: ExtractedArticle) -> dict[str, Any]:
         "title": result.title or row.title,
         "text": result.text,
         "authors": result.authors,
-        "published_at": result.published or row.published_at,
-        "updated_at": result.updated,
+        **_date_values(row, result),
         "language": result.language,
         "removed": result.removed,
         "is_teaser": result.is_teaser,
         "content_hash": content_hash(result.text),
     }
+
+
+def _date_values(row: ArticleRow, result: ExtractedArticle) -> dict[str, Any]:
+    """The page's dates decided again as of its first fetch; a date the page no longer yields
+    (one its feed gave) is kept."""
+    decision = decide_dates(result.dates, row.first_seen_at or row.fetched_at)
+    values: dict[str, Any] = {
+        "updated_at": decision.updated.moment if decision.updated else None,
+        "updated_source": decision.updated.source if decision.updated else None,
+        "rejected_dates": decision.rejected_notes(),
+    }
+    seen_at = row.first_seen_at or row.fetched_at
+    if decision.published is not None:
+        values["published_at"] = decision.published.moment
+        values["published_source"] = decision.published.source
+        values["published_utc_offset"] = utc_offset_minutes(decision.published.moment)
+    elif row.published_at is not None and not is_plausible(row.published_at, seen_at):
+        # stored before dates were checked: a placeholder goes, and is noted among the rejected
+        values["rejected_dates"].append(f"stored: {row.published_at.isoformat()!r} ({IMPLAUSIBLE})")
+        values |= {"published_at": None, "published_source": None, "published_utc_offset": None}
+    return values

@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 from mediamon.core.article import Article
 from mediamon.core.minhash import signature_of
 from mediamon.core.models import ArticleRow, ArticleTopic, compress_html, table_of
+from mediamon.core.plausible_dates import plausible_or_none
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import canonicalize
+from mediamon.extract.date_sources import hint_source
+from mediamon.extract.dates import utc_offset_minutes
 from mediamon.store.addresses import Addresses, own_row
 from mediamon.store.dedup import Original, content_hash, find_originals
 from mediamon.store.near_duplicates import index_signature, index_signatures
@@ -169,11 +172,18 @@ def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
 
 def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
     """The columns of an article row; a stored row keeps its URLs and its first original."""
+    # an item that skipped extraction has only its listing's date, and it may be a placeholder
+    published = item.published_at or plausible_or_none(item.hint_published, item.fetched_at)
+    listed_by = hint_source(item.hint_source) if published is not None else None
     values: dict[str, Any] = {
         "title": item.title or clean_title(item.hint_title),
         "authors": item.authors,
-        "published_at": item.published_at or item.hint_published,
+        "published_at": published,
+        "published_source": item.published_source if item.published_at else listed_by,
+        "published_utc_offset": utc_offset_minutes(published),
         "updated_at": item.updated_at,
+        "updated_source": item.updated_source,
+        "rejected_dates": item.rejected_dates,
         "fetched_at": item.fetched_at,
         "language": item.language,
         "text": item.text,
@@ -190,6 +200,7 @@ def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
             "canonical_url": item.canonical_url,
             "outlet_id": item.outlet_id,
             "duplicate_of": item.duplicate_of,
+            "first_seen_at": item.fetched_at,
         }
     if row.duplicate_of is None and item.duplicate_of != row.id:
         values["duplicate_of"] = item.duplicate_of

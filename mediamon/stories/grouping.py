@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from mediamon.core.dialects import dialect_of
+from mediamon.core.plausible_dates import plausible_or_none
 from mediamon.stories.entity_keys import entity_keys
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
@@ -163,7 +164,8 @@ def assign_story(grouping: Grouping, article_id: int) -> Assignment | None:
         article_id,
         found.outlet_id,
         found.title or "",
-        found.published_at or found.fetched_at,
+        # a row stored before dates were checked may hold a placeholder year
+        plausible_or_none(found.published_at, found.fetched_at) or found.fetched_at,
         found.text,
     )
     return _place(grouping, _arrival(article), found.original_story_id)

@@ -184,6 +184,7 @@ class OutletSpider(scrapy.Spider):
             source_url=response.meta["source_url"],
             hint_title=entry.title,
             hint_published=entry.published,
+            hint_source=self.name,
         )
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -257,3 +257,16 @@ def tags(engine: Engine) -> set[tuple[str, str]]:
     )
     with Session(engine) as session:
         return {(url, topic) for url, topic in session.execute(query)}
+
+
+def test_search_shows_the_day_where_the_page_was_published(
+    config_dir: Path, database_url: str
+) -> None:
+    engine = open_database(database_url)
+    evening = datetime(2023, 5, 22, 21, 30, tzinfo=timezone(timedelta(hours=-5)))
+    item = make_article("https://mm.example/late", "Saboteurs crossed the border late.")
+    item.published_at = evening  # 02:30 on 23 May in UTC
+    store_article(engine, item)
+    engine.dispose()
+    result = mediamon(config_dir, database_url, "search", "saboteurs")
+    assert "2023-05-22  wire" in result.output

@@ -1,7 +1,7 @@
 """url_failures and listing_validators: failure memory of pages, conditional GETs of listings
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 A page that failed is retried with exponential backoff and given up after a limit, instead of
 requested again by every spider of every crawl; sitemaps and section pages keep their ETag and
@@ -16,7 +16,7 @@ from alembic import op
 import mediamon.core.models
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
