@@ -161,14 +161,8 @@ class FeedSpider(OutletSpider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        record_failure(self.crawler.stats, failure)
+        record_failure(self.crawler.stats, failure)  # its one line names outlet, URL and cause
         self.crawler.stats.inc_value(stat_keys.ARTICLES_FAILED)
-        logger.warning(
-            "outlet %s: article %s failed: %s",
-            request.meta["outlet_id"],
-            request.url,
-            failure.getErrorMessage(),
-        )
         self.article_done(request.meta["entry"].link, ok=False)
 
     def article_handed_off(self, request: Request) -> None:
@@ -228,14 +222,8 @@ class FeedSpider(OutletSpider):
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        record_failure(self.crawler.stats, failure)
+        record_failure(self.crawler.stats, failure)  # its one line names outlet, URL and cause
         self.crawler.stats.inc_value(stat_keys.FEEDS_FAILED)
-        logger.warning(
-            "outlet %s: feed %s failed: %s",
-            request.meta["outlet_id"],
-            request.url,
-            failure.getErrorMessage(),
-        )
         self.save_poll(
             request.url,
             request.meta["outlet_id"],
