@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from mediamon.core.exit_codes import ExitCode, exit_code_of_outcomes
 from mediamon.core.models import ArticleRow, Run
 from mediamon.world import OutletWorld
 from mediamon.world.attacks import write_stub_dns
+from mediamon.world.server import Response
 from tests.support import REPO
 
 # A log line, after the "[crawl process 1/2: outlets]" of a sharded crawl's processes.
@@ -238,3 +240,57 @@ def test_the_summary_of_50_outlets_fits_in_a_few_lines_and_v_lists_all(
     listed = [line for line in every.stdout.splitlines() if line.startswith("  ")]
     assert len(listed) == 50, every.stdout
     assert "  gen-000: 0 new articles" in every.stdout  # stored by the first crawl
+
+
+def failing_routes(world: OutletWorld) -> dict[str, str]:
+    """A feed answering 503, one that never answers in time, and an article answering 404 (its
+    feed lists it), each at an outlet of the world; their URLs by case."""
+    first, second = world.outlets[:2]
+    article = f"{first.base_url}/gone-article"
+
+    def unavailable(_: object) -> Response:
+        return Response(503, b"down for maintenance", ())
+
+    def too_slow(_: object) -> Response:
+        time.sleep(3)
+        return Response(200, b"<rss/>", ())
+
+    def listing_a_gone_article(_: object) -> Response:
+        item = f"<item><title>Gone</title><link>{article}</link></item>"
+        return Response(200, f"<rss><channel>{item}</channel></rss>".encode(), ())
+
+    world.site(first.id).update_routes(
+        {
+            "/unavailable.xml": unavailable,
+            "/lists-gone.xml": listing_a_gone_article,
+        }
+    )
+    world.site(second.id).update_routes({"/slow.xml": too_slow})
+    return {
+        "503": first.base_url + "/unavailable.xml",
+        "listing": first.base_url + "/lists-gone.xml",
+        "404": article,
+        "timeout": second.base_url + "/slow.xml",
+    }
+
+
+def test_http_errors_and_timeouts_are_one_warning_line_each(
+    mixed_world: OutletWorld, tmp_path: Path
+) -> None:
+    urls = failing_routes(mixed_world)
+    config = write_config(tmp_path / "config", [], mixed_world)
+    document = yaml.safe_load((config / "outlets.yaml").read_text())
+    document["outlets"][0]["feeds"] += [urls["503"], urls["listing"]]
+    document["outlets"][1]["feeds"].append(urls["timeout"])
+    (config / "outlets.yaml").write_text(yaml.safe_dump(document))
+    (config / "settings.yaml").write_text("timezone: UTC\ncrawling:\n  timeout_seconds: 1\n")
+    result = crawl(config, tmp_path, "--spider", "feeds")
+    assert result.returncode == ExitCode.SOURCES_FAILED, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    logged = [line for line in result.stderr.splitlines() if not line.startswith("Error:")]
+    assert all(" WARNING: " in line for line in logged), result.stderr
+    for case, cause in (("503", "HTTP 503"), ("404", "HTTP 404"), ("timeout", "took longer")):
+        about = [line for line in logged if urls[case] in line]
+        assert len(about) == 1, (case, result.stderr)
+        assert cause in about[0], about[0]
+    assert_run_records_agree(result)
