@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
-from mediamon.cli.verdicts import crawl_verdict
+from mediamon.cli.verdicts import Results, crawl_verdict, outlet_lines
 from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
 from mediamon.core.exit_codes import ExitCode, exit_codes_help
@@ -68,23 +69,27 @@ def backfill(
     extra.update(log_file_settings(log_file))
     arguments = {"since": first.isoformat(), "until": last.isoformat()}
     processes = 1 if limit else None
+    selected = list(outlets) or [outlet.id for outlet in ctx.config.outlets]
     try:
         results = run_crawl(
             ctx, WINDOW_SPIDERS, outlets, log_level, extra, arguments, processes, time_limit
         )
     except CrawlFailed as failed:
-        echo_progress(failed.results)
+        echo_progress(failed.results, selected)
         code = ExitCode.FAILED if isinstance(failed, CrawlTimeLimit) else ExitCode.CRASHED
         raise CommandFailed(unfinished_crawl(failed, AGAIN), code) from failed
-    echo_progress(results)
+    echo_progress(results, selected)
     verdict = crawl_verdict(results, AGAIN)
     if verdict.message is not None:
         raise CommandFailed(verdict.message, verdict.code)
 
 
-def echo_progress(results: dict[str, dict[str, Any]]) -> None:
+def echo_progress(results: Results, outlets: list[str]) -> None:
+    """Each spider's figures, then the outlets whose sources failed."""
     for name, stats in results.items():
         click.echo(progress_line(name, stats))
+    for line in outlet_lines(results, outlets, verbose=False):
+        click.echo(line)
 
 
 def window(
@@ -100,7 +105,7 @@ def window(
     return first, last
 
 
-def progress_line(spider: str, stats: dict[str, Any]) -> str:
+def progress_line(spider: str, stats: Mapping[str, Any]) -> str:
     return (
         f"{spider}: {stats.get(stat.LISTED, 0)} listed, "
         f"{stats.get(stat.ALREADY_STORED, 0)} already stored, "

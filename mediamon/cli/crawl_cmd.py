@@ -17,7 +17,7 @@ from mediamon.cli.common import (
     time_limit_option,
     unfinished_crawl,
 )
-from mediamon.cli.verdicts import Results, crawl_verdict, failed_outlets, failure_cause
+from mediamon.cli.verdicts import Results, crawl_verdict, outlet_lines
 from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
 from mediamon.core.exit_codes import ExitCode, exit_codes_help
@@ -25,8 +25,6 @@ from mediamon.core.sources import CRAWL_SPIDERS, source_kind
 from mediamon.crawl.distributed import HANDED_OFF_STAT
 
 AGAIN = "crawl again"
-# Outlets needing attention listed without -v; a crawl of many dead outlets says how many more.
-SHOWN_OUTLETS = 20
 
 
 @click.command(epilog=exit_codes_help())
@@ -149,44 +147,3 @@ def summarise(spider: str, stats: dict[str, Any] | Any) -> str:
     if stats.get(stat.STORE_FAILED):
         figures.append(f"{stats[stat.STORE_FAILED]} of them not stored")
     return f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"
-
-
-def outlet_lines(results: Results, outlets: Sequence[str], verbose: bool) -> list[str]:
-    """The outlets whose sources failed, with the cause, at most SHOWN_OUTLETS of them; or,
-    ``verbose``, every outlet with its new articles."""
-    failed = failed_outlets(results)
-    stored = stored_per_outlet(results)
-    listed = list(outlets) if verbose else list(failed)
-    if not listed:
-        return []
-    heading = (
-        f"{len(outlets)} outlets ({len(failed)} with failed sources):"
-        if verbose
-        else f"{len(failed)} of {len(outlets)} outlets need attention (-v lists every outlet):"
-    )
-    shown = listed if verbose else listed[:SHOWN_OUTLETS]
-    lines = [heading]
-    lines += [outlet_line(results, outlet_id, stored, failed) for outlet_id in shown]
-    if len(listed) > len(shown):
-        lines.append(f"  ... and {len(listed) - len(shown)} more")
-    return lines
-
-
-def outlet_line(
-    results: Results, outlet_id: str, stored: dict[str, int], failed: dict[str, int]
-) -> str:
-    line = f"  {outlet_id}: {stored.get(outlet_id, 0)} new articles"
-    if outlet_id in failed:
-        line += f", {failed[outlet_id]} sources failed ({failure_cause(results, outlet_id)})"
-    return line
-
-
-def stored_per_outlet(results: Results) -> dict[str, int]:
-    prefix = stat.STORED_PER_OUTLET
-    stored: dict[str, int] = {}
-    for stats in results.values():
-        for key, value in stats.items():
-            if key.startswith(prefix):
-                outlet_id = key.removeprefix(prefix)
-                stored[outlet_id] = stored.get(outlet_id, 0) + int(value)
-    return stored

@@ -6,7 +6,7 @@ same stats), so the exit status and ``mediamon status`` agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,8 @@ from mediamon.core.exit_codes import ExitCode, exit_code_of_outcomes
 from mediamon.core.runs import crawl_outcome
 
 Results = Mapping[str, Mapping[str, Any]]
+# Outlets needing attention listed without -v; a crawl of many dead outlets says how many more.
+SHOWN_OUTLETS = 20
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,44 @@ MESSAGES: dict[ExitCode, Callable[[Results, str], str]] = {
     ExitCode.NOTHING_COLLECTED: nothing_collected,
     ExitCode.FAILED: failed,
 }
+
+
+def outlet_lines(results: Results, outlets: Sequence[str], verbose: bool) -> list[str]:
+    """The outlets whose sources failed, with the cause, at most SHOWN_OUTLETS of them; or,
+    ``verbose``, every outlet with its new articles."""
+    failed = failed_outlets(results)
+    stored = stored_per_outlet(results)
+    listed = list(outlets) if verbose else list(failed)
+    if not listed:
+        return []
+    heading = (
+        f"{len(outlets)} outlets ({len(failed)} with failed sources):"
+        if verbose
+        else f"{len(failed)} of {len(outlets)} outlets need attention (-v lists every outlet):"
+    )
+    shown = listed if verbose else listed[:SHOWN_OUTLETS]
+    lines = [heading]
+    lines += [outlet_line(results, outlet_id, stored, failed) for outlet_id in shown]
+    if len(listed) > len(shown):
+        lines.append(f"  ... and {len(listed) - len(shown)} more")
+    return lines
+
+
+def outlet_line(
+    results: Results, outlet_id: str, stored: dict[str, int], failed: dict[str, int]
+) -> str:
+    line = f"  {outlet_id}: {stored.get(outlet_id, 0)} new articles"
+    if outlet_id in failed:
+        line += f", {failed[outlet_id]} sources failed ({failure_cause(results, outlet_id)})"
+    return line
+
+
+def stored_per_outlet(results: Results) -> dict[str, int]:
+    prefix = stat.STORED_PER_OUTLET
+    stored: dict[str, int] = {}
+    for stats in results.values():
+        for key, value in stats.items():
+            if key.startswith(prefix):
+                outlet_id = key.removeprefix(prefix)
+                stored[outlet_id] = stored.get(outlet_id, 0) + int(value)
+    return stored
