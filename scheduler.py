@@ -20,10 +20,9 @@ def run(config_dir: str | None = None, database_url: str | None = None) -> None:
 
 
 if __name__ == "__main__":
-    from mediamon.cli import configure_logging, main
+    from mediamon.cli import main
     from mediamon.cli.run_cmd import run as run_command
 
     # `mediamon run` itself, named as it was started here, so its usage line reads
     # "scheduler.py [OPTIONS]" rather than "scheduler.py run [OPTIONS]".
-    configure_logging()
     sys.exit(run_command.main(sys.argv[1:], prog_name="scheduler.py", **main.context_settings))

@@ -13,12 +13,24 @@ from urllib.parse import urljoin
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
+
+from scrapers.resolver import RefusedAddress
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +82,6 @@ def failure_case(failure: Failure) -> str | None:
     return _exception_case(error)
 
 
-def failure_reason(failure: Failure) -> str:
-    """A download failure's cause in a few words, as the failure record keeps it."""
-    error = failure.value
-    if isinstance(error, HttpError):
-        return f"HTTP {error.response.status}"
-    return failure.getErrorMessage() or type(error).__name__
-
-
 def _exception_case(error: Any) -> str:
     if isinstance(error, DownloadTimeoutError | TwistedTimeoutError):
         return "timeout"
@@ -98,3 +102,48 @@ def record_failure(stats: StatsCollector, failure: Failure) -> None:
     request = failure.request  # type: ignore[attr-defined]
     why = failure_reason(failure)
     record_hostile(stats, case, request.meta.get("outlet_id", "?"), request.url, why)
+
+
+# What the network does to a download (nothing mediamon could fix): a line, never a traceback.
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    DownloadCancelledError,
+    ResponseDataLossError,
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    TwistedTimeoutError,
+    ResponseFailed,
+    OSError,  # DNSLookupError, TLS errors from the OS
+    RefusedAddress,
+    IgnoreRequest,
+)
+
+
+def is_network_failure(error: BaseException) -> bool:
+    return isinstance(error, NETWORK_ERRORS)
+
+
+def cause_of(error: BaseException) -> str:
+    """Why a download failed, in a few words: "HTTP 503", "DNS lookup failed: ...", "Connection
+    was refused by other side: ...", not Scrapy's "Ignoring non-200 response" or a list of
+    Twisted failures."""
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    wrapped = getattr(error, "reasons", None)  # ResponseFailed, ResponseNeverReceived...
+    if wrapped:
+        return "; ".join(failure_reason(reason) for reason in wrapped)
+    if isinstance(error, DownloadFailedError) and error.__cause__ is not None:
+        return cause_of(error.__cause__)
+    return str(error).strip() or type(error).__name__
+
+
+def failure_reason(reason: Any) -> str:
+    """A download failure's cause in a few words, as its log line and the failure record say it."""
+    if isinstance(reason, Failure):
+        error = reason.value
+        return cause_of(error) if error is not None else reason.getErrorMessage()
+    return str(reason)

@@ -1,7 +1,8 @@
-"""CrawlProgress: a progress line every few seconds of a long crawl, shown by default.
+"""CrawlProgress: a progress line every few seconds of a long crawl.
 
-It logs at WARNING because that is the crawl's default log level: users see it on stderr
-without asking for Scrapy's chatty INFO output. ``MEDIAMON_PROGRESS_INTERVAL`` (seconds, 0 off).
+It logs at INFO: shown with ``--log-level INFO`` (or ``-v``), which leaves Scrapy's own INFO
+output out (see ``mediamon.core.logs``); a crawl from cron logs only what needs attention.
+``MEDIAMON_PROGRESS_INTERVAL`` (seconds, 0 off).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class CrawlProgress:
         return progress
 
     def spider_opened(self, spider: Spider) -> None:
+        logger.info("%s: started (progress every %g s)", spider.name, self.interval)
         self.started = time.monotonic()
         self.loop = task.LoopingCall(self.report, spider.name)
         self.loop.start(self.interval, now=False)
@@ -50,7 +52,7 @@ class CrawlProgress:
             self.loop.stop()
 
     def report(self, spider_name: str) -> None:
-        logger.warning(
+        logger.info(
             "%s: %d new articles stored so far, %d pages fetched, %d failed (%.0f s)",
             spider_name,
             self.stats.get_value(stat_keys.STORED, 0),

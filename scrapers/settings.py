@@ -25,6 +25,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# The spider's own line names the outlet, the URL and the cause of a download that failed.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 REDIRECT_MAX_TIMES = 5
 LOG_LEVEL = "INFO"
 
@@ -34,10 +36,12 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# The URL guard runs first, so every request (robots.txt and redirects included) passes it and a
-# refused one never reaches a connection; RetryAfter (555) sees a 429/503 before Scrapy's
-# RetryMiddleware (550) would retry it at once.
+# SourceOutcomes is outermost: it sees what became of each configured source after retries and
+# redirects. The URL guard runs next, so every request (robots.txt and redirects included) passes
+# it and a refused one never reaches a connection; RetryAfter (555) sees a 429/503 before
+# Scrapy's RetryMiddleware (550) would retry it at once.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapers.sources.SourceOutcomes": 5,
     "scrapers.urlguard.UrlGuardMiddleware": 10,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapers.robots.SharedRobotsTxtMiddleware": 100,

@@ -8,6 +8,8 @@ import logging
 import click
 
 from mediamon import __version__
+from mediamon.core.exit_codes import exit_codes_help
+from mediamon.core.logs import configure_logging
 
 # name -> "module:attribute"; loading lazily keeps `mediamon --help` fast (no Scrapy import).
 COMMANDS = {
@@ -44,7 +46,11 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_codes_help(),
+)
 @click.version_option(__version__, prog_name="mediamon")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def main(verbose: int) -> None:
@@ -53,10 +59,4 @@ def main(verbose: int) -> None:
     mediamon polls outlets' feeds, extracts and cleans each article, tags it with the topics it
     matches, stores it, and writes a digest. Start with `mediamon demo`.
     """
-    configure_logging(verbose)
-
-
-def configure_logging(verbose: int = 0) -> None:
-    """Log lines to stderr: warnings, or with -v info and -vv debug."""
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging([logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)])

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 import click
 
 from mediamon.cli.common import (
+    CommandFailed,
     config_options,
-    storage_problem,
+    log_file_settings,
+    log_options,
     time_limit_option,
     unfinished_crawl,
 )
+from mediamon.cli.verdicts import Results, crawl_verdict, outlet_lines
 from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
+from mediamon.core.exit_codes import ExitCode, exit_codes_help
 from mediamon.core.names import EXTRACT_PROCESSES_SETTING
 from mediamon.core.sources import WINDOW_SPIDERS
 
 AGAIN = "run the backfill again"
 
 
-@click.command()
+@click.command(epilog=exit_codes_help())
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (UTC), inclusive.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC), inclusive.")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet id (repeatable).")
 @click.option("--topic", help="Take the window from this topic's since/until in topics.yaml.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after storing this many articles.")
 @time_limit_option
+@log_options()
 @config_options
 def backfill(
     ctx: Context,
@@ -37,12 +43,14 @@ def backfill(
     topic: str | None,
     limit: int | None,
     time_limit: float | None,
+    log_level: str,
+    log_file: str | None,
 ) -> None:
     """Fetch every article of a past window that the outlets' sitemaps and archives list.
 
     Run it again after an interruption: articles already stored are never fetched again.
     """
-    from mediamon.crawl.run import CrawlFailed, run_crawl
+    from mediamon.crawl.run import CrawlFailed, CrawlTimeLimit, run_crawl
 
     first, last = window(ctx, since, until, topic)
     for outlet_id in outlets:
@@ -58,24 +66,30 @@ def backfill(
         if limit
         else {}
     )
+    extra.update(log_file_settings(log_file))
     arguments = {"since": first.isoformat(), "until": last.isoformat()}
     processes = 1 if limit else None
+    selected = list(outlets) or [outlet.id for outlet in ctx.config.outlets]
     try:
         results = run_crawl(
-            ctx, WINDOW_SPIDERS, outlets, "WARNING", extra, arguments, processes, time_limit
+            ctx, WINDOW_SPIDERS, outlets, log_level, extra, arguments, processes, time_limit
         )
     except CrawlFailed as failed:
-        echo_progress(failed.results)
-        raise click.ClickException(unfinished_crawl(failed, AGAIN)) from failed
-    echo_progress(results)
-    problem = storage_problem(results, AGAIN)
-    if problem is not None:
-        raise click.ClickException(problem)
+        echo_progress(failed.results, selected)
+        code = ExitCode.FAILED if isinstance(failed, CrawlTimeLimit) else ExitCode.CRASHED
+        raise CommandFailed(unfinished_crawl(failed, AGAIN), code) from failed
+    echo_progress(results, selected)
+    verdict = crawl_verdict(results, AGAIN)
+    if verdict.message is not None:
+        raise CommandFailed(verdict.message, verdict.code)
 
 
-def echo_progress(results: dict[str, dict[str, Any]]) -> None:
+def echo_progress(results: Results, outlets: list[str]) -> None:
+    """Each spider's figures, then the outlets whose sources failed."""
     for name, stats in results.items():
         click.echo(progress_line(name, stats))
+    for line in outlet_lines(results, outlets, verbose=False):
+        click.echo(line)
 
 
 def window(
@@ -91,7 +105,7 @@ def window(
     return first, last
 
 
-def progress_line(spider: str, stats: dict[str, Any]) -> str:
+def progress_line(spider: str, stats: Mapping[str, Any]) -> str:
     return (
         f"{spider}: {stats.get(stat.LISTED, 0)} listed, "
         f"{stats.get(stat.ALREADY_STORED, 0)} already stored, "

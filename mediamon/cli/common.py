@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mediamon.core.config import ConfigError
 from mediamon.core.context import Context, DatabaseUnavailable, get_context
+from mediamon.core.exit_codes import ExitCode
+from mediamon.core.logs import LOG_LEVELS, configure_logging
 from mediamon.core.names import CONFIG_ENV, DATABASE_URL_ENV
 
 if TYPE_CHECKING:
@@ -101,13 +103,55 @@ def reachable_redis(ctx: Context, redis_url: str | None) -> str:
     return url
 
 
-log_level_option = click.option(
-    "--log-level",
-    default="WARNING",
-    show_default=True,
-    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
-    help="Scrapy log level.",
-)
+VERBOSITY_LEVELS = ("WARNING", "INFO", "DEBUG")  # no -v, -v, -vv
+
+
+class CommandFailed(click.ClickException):
+    """A clean one-line exit (``Error: ...`` on stderr) with a code of the exit-code table."""
+
+    def __init__(self, message: str, exit_code: ExitCode) -> None:
+        super().__init__(message)
+        self.exit_code = int(exit_code)  # type: ignore[misc]  # click reads the instance's
+
+
+def log_options(default_level: str = "WARNING") -> Callable[[F], F]:
+    """--log-level and --log-file; the log is set up before the command runs, which gets the
+    chosen ``log_level`` and ``log_file`` (for Scrapy's settings)."""
+
+    def decorate(command: F) -> F:
+        @click.option(
+            "--log-level",
+            type=click.Choice(LOG_LEVELS),
+            help=f"Log level of mediamon's own lines; other libraries log only warnings a user "
+            f"can act on, unless DEBUG. [default: {default_level}, or -v INFO, -vv DEBUG]",
+        )
+        @click.option(
+            "--log-file",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Append the log to this file instead of standard error (the summary stays on "
+            "standard output, a failure's one line on standard error).",
+        )
+        @functools.wraps(command)
+        def wrapper(*args: Any, log_level: str | None, log_file: str | None, **kwargs: Any) -> Any:
+            level = log_level or verbosity_level(default_level)
+            configure_logging(level, log_file)
+            return command(*args, log_level=level, log_file=log_file, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def verbosity_level(default_level: str) -> str:
+    """The level ``mediamon -v``/``-vv`` asked for, if more than ``default_level``."""
+    verbose = click.get_current_context().find_root().params.get("verbose") or 0
+    asked = VERBOSITY_LEVELS[min(verbose, 2)]
+    return min(asked, default_level, key=LOG_LEVELS.index)
+
+
+def log_file_settings(log_file: str | None) -> dict[str, Any]:
+    """Scrapy's settings writing its log (and that of its crawl processes) to ``log_file``."""
+    return {"LOG_FILE": log_file, "LOG_FILE_APPEND": True} if log_file else {}
 
 
 time_limit_option = click.option(
@@ -128,7 +172,7 @@ def unfinished_crawl(failed: CrawlFailed, again: str) -> str:
     return f"{failed}. What the other crawl processes stored is kept; {again} to fetch the rest."
 
 
-def storage_problem(results: dict[str, dict[str, Any]], again: str) -> str | None:
+def storage_problem(results: Mapping[str, Mapping[str, Any]], again: str) -> str | None:
     """Why a crawl failed to store articles, if it did: the database refused writes (the crawl
     stopped early), or articles failed to be stored. ``again`` says what fetches them."""
     from mediamon.store.unwritable import STORE_FAILED_STAT, UNWRITABLE_STAT

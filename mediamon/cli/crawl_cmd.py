@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from mediamon.cli.common import (
+    CommandFailed,
     config_options,
-    log_level_option,
+    log_file_settings,
+    log_options,
     reachable_redis,
     redis_url_option,
-    storage_problem,
     time_limit_option,
     unfinished_crawl,
 )
+from mediamon.cli.verdicts import Results, crawl_verdict, outlet_lines
 from mediamon.core import stat_keys as stat
 from mediamon.core.context import Context
+from mediamon.core.exit_codes import ExitCode, exit_codes_help
 from mediamon.core.sources import CRAWL_SPIDERS, source_kind
 from mediamon.crawl.distributed import HANDED_OFF_STAT
 
+AGAIN = "crawl again"
 
-@click.command()
+
+@click.command(epilog=exit_codes_help())
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet id (repeatable).")
 @click.option(
     "--spider",
@@ -49,9 +55,16 @@ from mediamon.crawl.distributed import HANDED_OFF_STAT
     "one of them only); 1 crawls in this process. [default: settings.yaml "
     "crawling.crawl_processes, else one per CPU core, at most one per outlet]",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="List every outlet in the summary, with its new articles [default: only the outlets "
+    "whose sources failed].",
+)
 @time_limit_option
 @redis_url_option
-@log_level_option
+@log_options()
 @config_options
 def crawl(
     ctx: Context,
@@ -60,9 +73,11 @@ def crawl(
     due_only: bool,
     distributed: bool,
     processes: int | None,
+    verbose: bool,
     time_limit: float | None,
     redis_url: str | None,
     log_level: str,
+    log_file: str | None,
 ) -> None:
     """Crawl the outlets' feeds, sitemaps and sections once: fetch new articles, extract, tag
     and store them.
@@ -70,8 +85,9 @@ def crawl(
     Every feed is polled unless --due-only is given. Run it from cron for scheduled polling
     (with --due-only, as often as the shortest poll interval), or use `mediamon run`. The
     outlets are shared out among crawl processes, one per CPU core unless --processes says.
+    The summary gives each spider's totals and the outlets that need attention.
     """
-    from mediamon.crawl.run import CrawlFailed, run_crawl
+    from mediamon.crawl.run import CrawlFailed, CrawlTimeLimit, run_crawl
 
     for outlet_id in outlets:
         try:
@@ -87,28 +103,34 @@ def crawl(
         f"crawling {', '.join(outlets) or 'all outlets'} into {ctx.config.settings.database_url}"
     )
     arguments = {"due_only": "1"} if due_only else None
-    extra = distributed_settings(ctx, redis_url) if distributed else None
+    extra = distributed_settings(ctx, redis_url) if distributed else {}
+    extra.update(log_file_settings(log_file))
+    selected = list(outlets) or [outlet.id for outlet in ctx.config.outlets]
+    verbose = verbose or bool(click.get_current_context().find_root().params.get("verbose"))
     spiders = spiders or CRAWL_SPIDERS
     try:
         results = run_crawl(
             ctx, spiders, outlets, log_level, extra, arguments, processes, time_limit
         )
     except CrawlFailed as failed:
-        echo_results(failed.results, distributed)
-        raise click.ClickException(unfinished_crawl(failed, "crawl again")) from failed
-    echo_results(results, distributed)
-    problem = storage_problem(results, "crawl again")
-    if problem is not None:
-        raise click.ClickException(problem)
-    if any(stats.get("finish_reason") == "shutdown" for stats in results.values()):
-        raise click.ClickException("the crawl was stopped before its end; crawl again to finish")
+        echo_results(failed.results, distributed, selected, verbose)
+        code = ExitCode.FAILED if isinstance(failed, CrawlTimeLimit) else ExitCode.CRASHED
+        raise CommandFailed(unfinished_crawl(failed, AGAIN), code) from failed
+    echo_results(results, distributed, selected, verbose)
+    verdict = crawl_verdict(results, AGAIN)
+    if verdict.message is not None:
+        raise CommandFailed(verdict.message, verdict.code)
 
 
-def echo_results(results: dict[str, dict[str, Any]], distributed: bool) -> None:
+def echo_results(
+    results: Results, distributed: bool, outlets: Sequence[str], verbose: bool
+) -> None:
     for name, stats in results.items():
         click.echo(summarise(name, stats))
         if distributed:
             click.echo(f"  {stats.get(HANDED_OFF_STAT, 0)} articles queued for the workers")
+    for line in outlet_lines(results, outlets, verbose):
+        click.echo(line)
 
 
 def distributed_settings(ctx: Context, redis_url: str | None) -> dict[str, Any]:
@@ -117,22 +139,11 @@ def distributed_settings(ctx: Context, redis_url: str | None) -> dict[str, Any]:
     return feeder_settings(reachable_redis(ctx, redis_url), ctx.config.settings.redis_namespace)
 
 
-def summarise(spider: str, stats: dict[str, Any]) -> str:
-    """The articles stored, the spider's own figures, then the new articles per outlet."""
-    from mediamon.store.unwritable import STORE_FAILED_STAT
-
+def summarise(spider: str, stats: dict[str, Any] | Any) -> str:
+    """The articles stored, then the spider's own figures."""
     figures = [f"{stats.get(stat.STORED, 0)} new articles stored"]
     own = source_kind(spider).figures if spider in CRAWL_SPIDERS else ()
     figures += [f"{figure.value(stats)} {figure.label}" for figure in own]
-    if stats.get(STORE_FAILED_STAT):
-        figures.append(f"{stats[STORE_FAILED_STAT]} of them not stored")
-    lines = [f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"]
-    lines += [f"  {outlet}: {count}" for outlet, count in sorted(stored_per_outlet(stats).items())]
-    return "\n".join(lines)
-
-
-def stored_per_outlet(stats: dict[str, Any]) -> dict[str, int]:
-    prefix = stat.STORED_PER_OUTLET
-    return {
-        key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)
-    }
+    if stats.get(stat.STORE_FAILED):
+        figures.append(f"{stats[stat.STORE_FAILED]} of them not stored")
+    return f"{spider}: {', '.join(figures)} (finished: {stats.get('finish_reason', 'unknown')})"

@@ -22,10 +22,13 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from mediamon.core import stat_keys
 from mediamon.core.models import Run, utcnow
 
 KILLED = "killed"
 FAILED = "failed"
+# Close reasons of a crawl that did what it was asked (backfill --limit stops at its count).
+ENDED_AS_ASKED = ("finished", "closespider_itemcount")
 # The crawl stats a crawl's run keeps.
 KEPT_STATS = ("mediamon/", "item_scraped_count", "item_dropped_count", "downloader/response_status")
 
@@ -58,16 +61,41 @@ class RunRecord:
         """Record a crawl's outcome from Scrapy's close ``reason`` and its stats: the kept
         counts, the number of errors it logged, and ``failures`` (e.g. a crawl process died)."""
         counts = {key: value for key, value in stats.items() if key.startswith(KEPT_STATS)}
-        errors = int(stats.get("log_count/ERROR", 0))
-        messages = [f"{errors} errors logged"] if errors else []
-        self.finish(crawl_outcome(reason, errors), counts, [*messages, *failures])
+        self.finish(crawl_outcome(reason, stats), counts, [*crawl_messages(stats), *failures])
 
 
-def crawl_outcome(reason: str, errors: int) -> str:
-    """'ok', 'errors' (finished but logged errors), or Scrapy's close reason (e.g. 'shutdown')."""
-    if reason != "finished":
+def crawl_outcome(reason: str, stats: Mapping[str, Any]) -> str:
+    """What became of a crawl (one spider's), from Scrapy's close ``reason`` and its stats.
+
+    Scrapy's reason when the crawl did not finish (e.g. 'shutdown', 'closespider_timeout',
+    'db_unwritable', 'crashed'); else 'not_stored' (articles fetched but not stored), 'errors'
+    (errors logged: a bug), 'nothing_collected' (every source failed), 'sources_failed' (some
+    did), or 'ok'. ``mediamon.core.exit_codes`` turns it into the command's exit code.
+    """
+    if reason not in ENDED_AS_ASKED:
         return reason
-    return "errors" if errors else "ok"
+    answered = int(stats.get(stat_keys.SOURCES_ANSWERED, 0))
+    failed = int(stats.get(stat_keys.SOURCES_FAILED, 0))
+    if int(stats.get(stat_keys.STORE_FAILED, 0)):
+        return "not_stored"
+    if int(stats.get("log_count/ERROR", 0)):
+        return "errors"
+    if failed:
+        return "sources_failed" if answered else "nothing_collected"
+    return "ok"
+
+
+def crawl_messages(stats: Mapping[str, Any]) -> list[str]:
+    """What the run record says of a crawl's failures, in one line each."""
+    messages = []
+    if failed := int(stats.get(stat_keys.SOURCES_FAILED, 0)):
+        answered = int(stats.get(stat_keys.SOURCES_ANSWERED, 0))
+        messages.append(f"{failed} of {failed + answered} sources failed")
+    if not_stored := int(stats.get(stat_keys.STORE_FAILED, 0)):
+        messages.append(f"{not_stored} articles not stored")
+    if errors := int(stats.get("log_count/ERROR", 0)):
+        messages.append(f"{errors} errors logged")
+    return messages
 
 
 def start_run(engine: Engine, job: str) -> int:

@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
 from mediamon.core.context import Context
+from mediamon.core.logs import apply_library_rules
 from mediamon.crawl.plan import DEADLINE_SETTING, crawl_settings
 from mediamon.store.unwritable import CLOSE_REASON as UNWRITABLE_CLOSE_REASON
 
@@ -99,6 +100,7 @@ def _runner_on_reactor(settings: Settings) -> tuple[CrawlerRunner, Any]:
     for handler in list(logging.root.handlers):
         logging.root.removeHandler(handler)
     configure_logging(settings)
+    apply_library_rules(settings["LOG_LEVEL"])
     return CrawlerRunner(settings), reactor
 
 
@@ -124,7 +126,8 @@ def run_worker(
     """Run the article spider of a distributed crawl until it stops; return its final stats.
 
     The first SIGTERM or SIGINT lets the requests in flight finish (the queued ones stay in
-    Redis for the other workers); a second one stops at once.
+    Redis for the other workers) and the spider closes as 'finished'; a second one stops at
+    once.
     """
     settings = crawl_settings(context, log_level, extra_settings)
     runner, reactor = _runner_on_reactor(settings)
@@ -137,13 +140,25 @@ def run_worker(
 
     def stop_gracefully(signum: int, _frame: Any) -> None:
         install_shutdown_handlers(stop_now)
-        reactor.callFromThread(_stop_once_started, reactor, runner, crawler)
+        reactor.callFromThread(_finish_once_started, reactor, crawler)
 
     finished = runner.crawl(crawler)
     finished.addBoth(lambda _: reactor.callLater(0, reactor.stop))
     reactor.callWhenRunning(install_shutdown_handlers, stop_gracefully)
     reactor.run(installSignalHandlers=False)
     return crawler.stats.get_stats() if crawler.stats else {}
+
+
+def _finish_once_started(reactor: Any, crawler: Crawler) -> None:
+    """Close a worker's spider as 'finished': stopping when told is a worker's normal end, so
+    its run is recorded as healthy and it exits 0 (a crawl told to stop did not finish)."""
+    from scrapy.utils.defer import deferred_from_coro
+
+    engine = crawler.engine
+    if engine is not None and engine.running and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason="finished"))
+    elif crawler.crawling:
+        reactor.callLater(0.2, _finish_once_started, reactor, crawler)
 
 
 def _stop_once_started(reactor: Any, runner: CrawlerRunner, crawler: Crawler) -> None:

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from mediamon.core.logs import apply_library_rules
 from mediamon.extract.extractor import ExtractedArticle, extract
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,11 @@ async def _submit(executor: Executor, work: Work, job: ExtractionJob) -> Extract
 def _new_executor(processes: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOADED_MODULES)
-    return ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_prepare_worker)
 
 
-def _ignore_interrupts(*_: Any) -> None:
+def _prepare_worker(*_: Any) -> None:
     # Ctrl-C reaches the whole process group; the crawl process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Unconfigured, a worker would print the extraction libraries' warnings bare on stderr.
+    apply_library_rules(logging.WARNING)

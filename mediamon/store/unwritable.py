@@ -16,11 +16,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
+from mediamon.core import stat_keys
 from mediamon.core.db_errors import unwritable_reason
 
 logger = logging.getLogger(__name__)
 UNWRITABLE_STAT = "mediamon/database/unwritable"
-STORE_FAILED_STAT = "mediamon/store/failed"
+STORE_FAILED_STAT = stat_keys.STORE_FAILED
 # Short enough for the runs table's outcome column, which records a crawl's close reason.
 CLOSE_REASON = "db_unwritable"
 

@@ -51,12 +51,31 @@ def test_a_crawl_run_keeps_its_own_stats_and_counts_errors(engine: Engine) -> No
     assert run.errors == ["2 errors logged", "shard 1 died"]
 
 
+SOURCES = "mediamon/sources/"
+
+
 @pytest.mark.parametrize(
-    ("reason", "errors", "outcome"),
-    [("finished", 0, "ok"), ("finished", 1, "errors"), ("shutdown", 0, "shutdown")],
+    ("reason", "stats", "outcome"),
+    [
+        ("finished", {}, "ok"),
+        ("finished", {"log_count/ERROR": 1}, "errors"),
+        ("shutdown", {}, "shutdown"),
+        ("finished", {SOURCES + "answered": 3}, "ok"),
+        ("finished", {SOURCES + "answered": 3, SOURCES + "failed": 1}, "sources_failed"),
+        ("finished", {SOURCES + "failed": 4}, "nothing_collected"),
+        ("finished", {SOURCES + "answered": 3, "mediamon/store/failed": 2}, "not_stored"),
+        ("closespider_timeout", {SOURCES + "failed": 4}, "closespider_timeout"),
+    ],
 )
-def test_crawl_outcome(reason: str, errors: int, outcome: str) -> None:
-    assert crawl_outcome(reason, errors) == outcome
+def test_crawl_outcome(reason: str, stats: dict[str, int], outcome: str) -> None:
+    assert crawl_outcome(reason, stats) == outcome
+
+
+def test_a_crawl_run_says_how_many_sources_failed(engine: Engine) -> None:
+    record = RunRecord.start(engine, "crawl:feeds:all")
+    record.finish_crawl("finished", {SOURCES + "answered": 9, SOURCES + "failed": 3})
+    run = stored(engine, record.id)
+    assert (run.outcome, run.errors) == ("sources_failed", ["3 of 12 sources failed"])
 
 
 def test_child_runs_settle_only_the_runs_started_after_them(engine: Engine) -> None:

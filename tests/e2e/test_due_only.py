@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from mediamon.core.db import open_database
+from mediamon.core.exit_codes import ExitCode
 from mediamon.core.models import Feed, utcnow
 from mediamon.world import OutletWorld
 from mediamon.world.server import Response
@@ -50,7 +51,9 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> Any:
         config = write_config(world, workdir, throttled_url)
         database_url = f"sqlite:///{workdir}/due.sqlite"
         crawl = ("crawl", "--config", str(config), "--database-url", database_url)
-        first = run_mediamon(*crawl)
+        first = run_mediamon(*crawl, check=False)
+        # the feed answering 429 (too long a Retry-After to wait for) is a failed source
+        assert first.returncode == ExitCode.SOURCES_FAILED, first.stdout + first.stderr
         first_requests = world.requests
         due_url = second_outlet.feed_urls[0]
         make_due(database_url, due_url)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from mediamon.core.config import ConfigError, load_config
 from mediamon.core.context import get_context
 from mediamon.core.db import open_database
+from mediamon.core.exit_codes import ExitCode
 from mediamon.core.models import ArticleRow, Run
 from mediamon.crawl.plan import CrawlPlan
 from mediamon.crawl.shards import balance, merge_stats, plan_shards, process_count
@@ -197,7 +198,7 @@ def test_a_killed_crawl_process_is_named_and_the_others_work_is_kept(
     victim = crawl_processes(crawl.pid)[0]
     os.kill(victim, signal.SIGKILL)
     stdout, stderr = crawl.communicate(timeout=120)
-    assert crawl.returncode == 1, stderr
+    assert crawl.returncode == ExitCode.CRASHED, stderr
     match = re.search(
         r"Error: the crawl of ([\w, -]+) \(crawl process \d/2\) was killed by SIGKILL", stderr
     )
