@@ -37,6 +37,9 @@ OUTCOME_EXIT_CODES: dict[str, ExitCode] = {
     "nothing_collected": ExitCode.NOTHING_COLLECTED,
     "crashed": ExitCode.CRASHED,
 }
+# Codes by which a child says its runs are recorded as they ended (a supervisor adds nothing).
+REPORTED_BY_RUNS = frozenset({ExitCode.OK, ExitCode.SOURCES_FAILED, ExitCode.NOTHING_COLLECTED})
+
 # When a crawl's runs end differently, the code of the first of these present wins.
 PRECEDENCE = (ExitCode.CRASHED, ExitCode.FAILED, ExitCode.SOURCES_FAILED)
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mediamon.core.exit_codes import REPORTED_BY_RUNS
 from mediamon.ops.run_logs import RunLog
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ class Limits:
 class ChildResult:
     """How a child ended.
 
-    ``outcome`` is 'exited' (code 0), 'crashed', 'out-of-memory', 'timeout' (stopped at its time
+    ``outcome`` is 'exited' (code 0, or a code saying its runs recorded how they ended, e.g.
+    some sources failed), 'crashed', 'out-of-memory', 'timeout' (stopped at its time
     limit), 'stopped' (by a scheduler shutdown) or 'not-started'.
     """
 
@@ -212,7 +214,7 @@ def _command_name(child: subprocess.Popen[bytes]) -> str:
 def _outcome(returncode: int | None, timed_out: bool, tail: list[str]) -> str:
     if timed_out:
         return "timeout"
-    if returncode == 0:
+    if returncode in REPORTED_BY_RUNS:
         return "exited"
     if any(marker in line for line in tail for marker in OUT_OF_MEMORY_MARKERS):
         return "out-of-memory"

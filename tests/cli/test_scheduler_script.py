@@ -37,5 +37,5 @@ def test_it_runs_the_scheduler_command_and_reports_a_bad_config_in_one_line(
 ) -> None:
     result = scheduler_py("--config", str(tmp_path / "missing"))
     assert result.returncode == 1
-    assert "outlets.yaml: file is missing" in result.stderr
+    assert "missing: not a directory; pass --config DIR" in result.stderr
     assert "Traceback" not in result.stderr

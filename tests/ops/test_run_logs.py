@@ -16,10 +16,10 @@ MEGABYTE = 1024 * 1024
 
 
 def test_a_childs_output_beyond_the_cap_keeps_its_beginning_and_its_end(tmp_path: Path) -> None:
-    chatty = "for i in range(5000): print(f'line {i:05d}', flush=True)\nraise SystemExit(3)"
+    chatty = "for i in range(5000): print(f'line {i:05d}', flush=True)\nraise SystemExit(7)"
     log = RunLog(tmp_path / "run-x.log", max_bytes=4000)
     result = run_supervised([sys.executable, "-c", chatty], Limits(60, None, 1), output=log)
-    assert result.outcome == "crashed" and result.returncode == 3
+    assert result.outcome == "crashed" and result.returncode == 7
     assert result.stderr_tail[-1] == "line 04999"
     lines = (tmp_path / "run-x.log").read_text().splitlines()
     assert lines[0] == "line 00000" and lines[-1] == "line 04999"
