@@ -82,3 +82,12 @@ def test_status_of_an_unknown_run_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == ["Error: no run 42 is recorded in this database"]
+
+
+def test_a_child_saying_some_sources_failed_is_not_called_a_crash(tmp_path: Path) -> None:
+    # Exit 3 and 4 say the crawl recorded its runs (some or every source failed) itself.
+    for code in (3, 4):
+        log = RunLog(tmp_path / f"run-{code}.log", max_bytes=MEGABYTE)
+        script = f"raise SystemExit({code})"
+        result = run_supervised([sys.executable, "-c", script], Limits(60, None, 1), output=log)
+        assert result.exited_cleanly and result.returncode == code
