@@ -13,6 +13,7 @@ from typing import Any
 from mediamon.core import stat_keys as stat
 from mediamon.core.exit_codes import ExitCode, exit_code_of_outcomes
 from mediamon.core.runs import crawl_outcome
+from mediamon.core.wording import counted
 
 Results = Mapping[str, Mapping[str, Any]]
 # Outlets needing attention listed without -v; a crawl of many dead outlets says how many more.
@@ -62,10 +63,9 @@ def some_sources_failed(results: Results, again: str) -> str:
     failed = total(results, stat.SOURCES_FAILED)
     sources = failed + total(results, stat.SOURCES_ANSWERED)
     outlets = failed_outlets(results)
-    at = f"{len(outlets)} outlet" + ("s" if len(outlets) != 1 else "")
     return (
-        f"{failed} of {sources} sources failed, at {at} (listed above); what the others listed "
-        "is stored"
+        f"{failed} of {counted(sources, 'source')} failed, at {counted(len(outlets), 'outlet')} "
+        "(listed above); what the others listed is stored"
     )
 
 
@@ -126,9 +126,10 @@ def outlet_lines(results: Results, outlets: Sequence[str], verbose: bool) -> lis
 def outlet_line(
     results: Results, outlet_id: str, stored: dict[str, int], failed: dict[str, int]
 ) -> str:
-    line = f"  {outlet_id}: {stored.get(outlet_id, 0)} new articles"
+    line = f"  {outlet_id}: {counted(stored.get(outlet_id, 0), 'new article')}"
     if outlet_id in failed:
-        line += f", {failed[outlet_id]} sources failed ({failure_cause(results, outlet_id)})"
+        sources = counted(failed[outlet_id], "source")
+        line += f", {sources} failed ({failure_cause(results, outlet_id)})"
     return line
 
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from mediamon.core.wording import counted
 from mediamon.digest.model import Digest
 from mediamon.digest.render import html_environment, render_html_body
-from mediamon.digest.wording import counted
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the update time of a feed without entries
 

@@ -19,13 +19,13 @@ from mediamon.core.digest_formats import DEFAULT_DIGEST_FORMAT, digest_format
 from mediamon.core.files import write_atomically
 from mediamon.core.names import DIGEST_JOB
 from mediamon.core.runs import RunRecord
+from mediamon.core.wording import counted
 from mediamon.digest.build import build_digest
 from mediamon.digest.formats import MAIL_PARTS, RENDERERS
 from mediamon.digest.mailer import Mail, MailError, MailPart, send_mail
 from mediamon.digest.model import Digest
 from mediamon.digest.periods import day_window, period_kind
 from mediamon.digest.records import previous_digest, record_digest
-from mediamon.digest.wording import counted
 
 FEED_DAYS = 7
 

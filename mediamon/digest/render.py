@@ -21,9 +21,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from mediamon.core.textclean import BIDI_CONTROLS
+from mediamon.core.wording import counted
 from mediamon.digest.model import Digest
 from mediamon.digest.timeline import sparkline, timeline_svg
-from mediamon.digest.wording import counted
 
 TEMPLATES = Path(__file__).with_name("templates")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")

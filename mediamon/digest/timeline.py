@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from mediamon.core.wording import counted
 from mediamon.digest.model import TimelineBucket
-from mediamon.digest.wording import counted
 
 HOURLY_UP_TO = timedelta(hours=48)
 MAX_BUCKETS = 62
