@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from mediamon.cli.common import config_options
+from mediamon.cli.common import config_options, log_options
 from mediamon.core.context import Context
 from mediamon.store.reextract import count_articles, reextract
 
@@ -18,8 +18,15 @@ from mediamon.store.reextract import count_articles, reextract
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
     help="Only articles published (or, lacking a date, fetched) on or after this UTC date.",
 )
+@log_options()
 @config_options
-def reextract_command(outlet_id: str | None, since: datetime | None, ctx: Context) -> None:
+def reextract_command(
+    outlet_id: str | None,
+    since: datetime | None,
+    ctx: Context,
+    log_level: str,
+    log_file: str | None,
+) -> None:
     """Re-run extraction on stored raw HTML with today's rules and learned template lines.
 
     Articles whose result is unchanged are left untouched.
