@@ -37,6 +37,7 @@ from mediamon.core.textclean import clean_names, clean_title
 from mediamon.extract.appeals import find_appeals
 from mediamon.extract.dates import DateCandidates
 from mediamon.extract.decoding import decode_page
+from mediamon.extract.embedded import embedded_article
 from mediamon.extract.language import detect_language, script_agrees
 from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
@@ -69,6 +70,7 @@ PARSER.set_element_class_lookup(
 )
 TEXT_PARAGRAPHS = XPath("count(.//p[normalize-space()])")
 LINKED_DATA = "application/ld+json"
+EMPTY_ARTICLE_PAGE = "<html><body><article></article></body></html>"
 FAST = Extractor(output_format="python", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="python", fast=False, comments=False, tables=True)
 
@@ -114,8 +116,10 @@ def extract(
     metadata = _normalised(read_metadata(tree, url))
     pruned = prune_selectors(tree, prune, url)
     _drop_unread(tree)
-    body = nfc(_body_text(tree, url))
-    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
+    body = _body_text(tree, url)
+    if len(body) < RELIABLE_CHARS:
+        body = max(body, _embedded_text(html, encoding, url), key=len)
+    paragraphs = [line.strip() for line in nfc(body).split("\n") if line.strip()]
     paragraphs = _without_title(paragraphs, metadata.title)
     if not paragraphs and not pruned:
         return None
@@ -183,6 +187,21 @@ def _body_text(tree: HtmlElement, url: str) -> str:
         return fast.text or ""
     full = _trafilatura(tree, FULL, url)
     return (full.text or "") if full is not None else ""
+
+
+def _embedded_text(html: bytes | str, encoding: str | None, url: str) -> str:
+    """The text of the article the page carries only in its scripts' data (read from a fresh
+    parse: the scripts were dropped from the first), when trafilatura found no text."""
+    tree = _parse(html, encoding)
+    fragment = embedded_article(tree) if tree is not None else None
+    if fragment is None:
+        return ""
+    page = fromstring(EMPTY_ARTICLE_PAGE, parser=PARSER)
+    page.find("body/article").append(fragment)
+    document = _trafilatura(page, FULL, url)
+    if document is not None and document.text:
+        return document.text
+    return "\n".join(" ".join(p.text_content().split()) for p in fragment.iter("p"))
 
 
 def _trafilatura(tree: HtmlElement, template: Extractor, url: str) -> Document | None:

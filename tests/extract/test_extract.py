@@ -325,3 +325,43 @@ def test_a_prune_selector_taking_a_box_beside_the_article_still_applies(
     assert result is not None and result.paragraphs == STORY
     assert any("Most read" in text for text in result.removed["prune"])
     assert not [r for r in caplog.records if "prune selector" in r.getMessage()]
+
+
+def hydrated_shell_page(title: str, article_html: str) -> str:
+    """A page as a JavaScript framework serves it: an empty shell, the article only inside the
+    data its script hydrates the page from, beside other long strings that are no article."""
+    state = {
+        "queries": [
+            {"detail": {"title": title, "contentHtml": article_html}},
+            {"menu": "<ul>" + "<li><a href='/s'>Section</a></li>" * 40 + "</ul>"},
+            {"teaser": "<p>" + "Another story's teaser. " * 10 + "</p>"},
+        ]
+    }
+    data = json.dumps(state)
+    script = f"<script>window.__STATE__ = window.__STATE__ || []; __STATE__.push({data})</script>"
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{escape(title)}</title>"
+        f"<meta property='og:title' content='{escape(title)}'></head>"
+        f"<body><div id='root'><div class='loading'></div></div>"
+        f"{script}</body></html>"
+    )
+
+
+def test_an_article_only_in_the_pages_script_data_is_extracted() -> None:
+    article_html = (
+        "<figure><img src='/a.jpg'><figcaption><p>A caption.</p></figcaption></figure>"
+        + "".join(f"<p class='editor-p'>{escape(p)}</p>" for p in STORY)
+    )
+    page = hydrated_shell_page("Story", article_html)
+    url = "https://x.example/news/1"
+    assert not (bare_extraction(page, url=url, include_comments=False) or Document()).text
+    result = extract(page, url)
+    assert result is not None
+    assert result.title == "Story"
+    assert all(paragraph in result.paragraphs for paragraph in STORY)
+    assert not any("teaser" in line or "Section" in line for line in result.paragraphs)
+
+
+def test_a_shell_page_whose_script_data_holds_no_article_gives_none() -> None:
+    page = hydrated_shell_page("Story", "<p>" + escape(STORY[0][:80]) + "</p>")
+    assert extract(page, "https://x.example/news/1") is None
