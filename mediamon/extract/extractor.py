@@ -43,10 +43,16 @@ from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
 from mediamon.extract.paragraphs import main_text_estimate
 from mediamon.extract.pruning import prune as prune_selectors
+from mediamon.extract.titles import title_key
 
 logger = logging.getLogger(__name__)
 
 TEASER_MAX_CHARS = 1500
+# the headline is looked for among this many first paragraphs, with a kicker of at most so many
+# letters before it (or missing from it), which leaves at least this share of the longer one
+HEADLINE_LOOKAHEAD = 3
+MAX_KICKER_CHARS = 80
+MIN_HEADLINE_SHARE = 0.5
 # a fast result with fewer paragraphs than this, or less text, may have missed the article
 RELIABLE_PARAGRAPHS = 4
 RELIABLE_CHARS = 500
@@ -224,9 +230,24 @@ def _reliable(document: Document, main_text: int) -> bool:
 
 
 def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
-    if paragraphs and title and normalise_line(paragraphs[0]) == normalise_line(title):
-        return paragraphs[1:]
+    """``paragraphs`` without the headline trafilatura read among the first of them: the title,
+    or the title run together with the kicker (topline) printed above it, or the title without
+    its kicker."""
+    key = title_key(title) if title else ""
+    if not key:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:HEADLINE_LOOKAHEAD]):
+        if _is_headline(paragraph, key):
+            return paragraphs[:index] + paragraphs[index + 1 :]
     return paragraphs
+
+
+def _is_headline(paragraph: str, title: str) -> bool:
+    key = title_key(paragraph)
+    if not key or len(key) > len(title) + MAX_KICKER_CHARS:
+        return False
+    shorter, longer = sorted((key, title), key=len)
+    return longer.endswith(shorter) and len(shorter) >= MIN_HEADLINE_SHARE * len(longer)
 
 
 def _clean(

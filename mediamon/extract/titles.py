@@ -94,10 +94,10 @@ def site_names(meta: dict[str, str], page_title: str | None, titles: Sequence[st
 
 
 def _title_remainders(page_title: str, titles: Sequence[str]) -> Iterable[str]:
-    key = _key(page_title)
+    key = title_key(page_title)
     for title in titles:
-        title_key = _key(title)
-        if title_key and key != title_key and key.startswith(title_key):
+        other_key = title_key(title)
+        if other_key and key != other_key and key.startswith(other_key):
             remainder = page_title[len(title) :] if page_title.startswith(title) else ""
             parts = [p for p in SEPARATOR.split(remainder) if p.strip()]
             yield from (p for p in parts if len(p.split()) <= MAX_SITE_NAME_WORDS)
@@ -105,7 +105,7 @@ def _title_remainders(page_title: str, titles: Sequence[str]) -> Iterable[str]:
 
 def without_site_name(title: str, names: Iterable[str]) -> str:
     """``title`` without a leading or trailing segment that is one of ``names`` (or a date)."""
-    return _without_site_keys(title, {_key(name) for name in names} - {""})
+    return _without_site_keys(title, {title_key(name) for name in names} - {""})
 
 
 def _without_site_keys(title: str, keys: set[str]) -> str:
@@ -116,7 +116,7 @@ def _without_site_keys(title: str, keys: set[str]) -> str:
     while len(parts) > 1 and _is_site_segment(parts[-1], keys):
         parts.pop()
         separators.pop()
-    while len(parts) > 1 and _key(parts[0]) in keys:
+    while len(parts) > 1 and title_key(parts[0]) in keys:
         parts.pop(0)
         separators.pop(0)
     joined = (sep + part for sep, part in zip(separators, parts[1:], strict=True))
@@ -124,25 +124,26 @@ def _without_site_keys(title: str, keys: set[str]) -> str:
 
 
 def _is_site_segment(segment: str, keys: set[str]) -> bool:
-    key = _key(segment)
+    key = title_key(segment)
     if key in keys:
         return True
     return len(segment) <= MAX_DATE_CHARS and key.isdigit() and parse_date(segment) is not None
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
+    """``text`` as titles are compared: its letters and digits, case folded."""
     return NOT_LETTERS.sub("", text.casefold())
 
 
 def choose_title(candidates: Sequence[str | None], names: Iterable[str]) -> str | None:
     """The title most of ``candidates`` (in order of trust) agree on, each cleaned first."""
-    keys = {_key(name) for name in names} - {""}
+    keys = {title_key(name) for name in names} - {""}
     cleaned = []
     for candidate in candidates:
         if not candidate:
             continue
         title = _without_site_keys(unescaped(candidate), keys)
-        key = _key(title)
+        key = title_key(title)
         if len(title) >= MIN_TITLE_CHARS and key not in keys and not is_consent_notice(title):
             cleaned.append((key, title))
     if not cleaned:

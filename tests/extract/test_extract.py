@@ -365,3 +365,42 @@ def test_an_article_only_in_the_pages_script_data_is_extracted() -> None:
 def test_a_shell_page_whose_script_data_holds_no_article_gives_none() -> None:
     page = hydrated_shell_page("Story", "<p>" + escape(STORY[0][:80]) + "</p>")
     assert extract(page, "https://x.example/news/1") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "og_title"),
+    [
+        (
+            "Border raids <span>Villagers flee as shelling resumes</span>",
+            "Villagers flee as shelling resumes",
+        ),
+        (
+            "<span>Border raids</span>: Villagers flee as shelling resumes",
+            "Border raids: Villagers flee as shelling resumes",
+        ),
+        ("Villagers flee as shelling resumes", "Border raids: Villagers flee as shelling resumes"),
+    ],
+)
+def test_the_headline_printed_with_or_without_its_kicker_is_not_body_text(
+    printed: str, og_title: str
+) -> None:
+    page = (
+        news_page("Story", STORY)
+        .replace("<h1>Story</h1>", f"<p class='headline'>{printed}</p>")
+        .replace(
+            "<title>Story</title>",
+            f"<title>Story</title><meta property='og:title' content='{og_title}'>",
+        )
+    )
+    result = extract(page, "https://x.example/news/1")
+    assert result is not None
+    assert result.title == og_title
+    assert result.paragraphs == STORY
+
+
+def test_a_lead_paragraph_ending_like_the_headline_is_kept() -> None:
+    lead = "Officials said on Monday that, once again, villagers flee as shelling resumes"
+    title = "Villagers flee as shelling resumes"
+    page = news_page(title, [lead, *STORY]).replace(f"<h1>{title}</h1>", "")
+    result = extract(page, "https://x.example/news/1")
+    assert result is not None and result.paragraphs == [lead, *STORY]
