@@ -34,6 +34,9 @@ SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-titl
 MAX_SITE_NAME_WORDS = 6
 MIN_TITLE_CHARS = 1
 MAX_DATE_CHARS = 12
+MIN_HEADLINE_WORDS = 3
+# an opening quotation mark and the marks that close it
+QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "»": "«", "“": "”", "„": "“", "‘": "’", "‚": "‘"}
 
 
 def unescaped(text: str) -> str:
@@ -150,4 +153,35 @@ def choose_title(candidates: Sequence[str | None], names: Iterable[str]) -> str 
         return None
     votes = Counter(key for key, _ in cleaned)
     best = max(votes.values())
+    if best == 1 and len(cleaned) > 1:
+        headline = _headline_under_kickers(cleaned)
+        if headline is not None:
+            return headline
     return next(title for key, title in cleaned if votes[key] == best)
+
+
+def _headline_under_kickers(cleaned: Sequence[tuple[str, str]]) -> str | None:
+    """Where no two sources agree, the headline they share once a kicker (topline) is taken off:
+    the same text after each one's kicker ("Kicker A - Headline", "Kicker B: Headline"), or one
+    source's whole title after another's kicker ("Kicker: Headline", "Headline")."""
+    tails = [tail for _, title in cleaned if (tail := _after_kicker(title)) is not None]
+    shared = Counter(title_key(tail) for tail in tails)
+    for tail in tails:
+        if shared[title_key(tail)] > 1:
+            return tail
+    tail_keys = set(shared)
+    return next((title for key, title in cleaned if key in tail_keys), None)
+
+
+def _after_kicker(title: str) -> str | None:
+    """What follows the last separator in ``title``, if what precedes it can be a kicker: not a
+    quotation the separator falls inside, and the rest a headline of some words."""
+    separators = list(SEPARATOR.finditer(title))
+    if not separators:
+        return None
+    last = separators[-1]
+    kicker, headline = title[: last.start()], title[last.end() :].strip()
+    opened = kicker[:1]
+    if opened in QUOTE_PAIRS and QUOTE_PAIRS[opened] not in kicker[1:]:
+        return None
+    return headline if len(headline.split()) >= MIN_HEADLINE_WORDS else None
