@@ -8,8 +8,9 @@ this on every crawled article, in worker processes, and feeds the learning.
 Trafilatura runs in fast mode first; its full mode (which also runs readability and jusText and
 compares) costs half as much again and changes the result only on pages where the fast result is
 thin, or a fragment much shorter than the page's main text (mediamon.extract.paragraphs), so it
-runs only on those. Page bytes are read by mediamon.extract.decoding; text, title and authors come
-out in Unicode's composed form (NFC).
+runs only on those. Where it finds little or nothing, the article HTML the page's scripts carry
+(mediamon.extract.embedded) is read instead when it holds more. Page bytes are read by
+mediamon.extract.decoding; text, title and authors come out in Unicode's composed form (NFC).
 """
 
 from __future__ import annotations
