@@ -44,16 +44,11 @@ from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
 from mediamon.extract.paragraphs import main_text_estimate
 from mediamon.extract.pruning import prune as prune_selectors
-from mediamon.extract.titles import title_key
+from mediamon.extract.titles import without_headline
 
 logger = logging.getLogger(__name__)
 
 TEASER_MAX_CHARS = 1500
-# the headline is looked for among this many first paragraphs, with a kicker of at most so many
-# letters before it (or missing from it), which leaves at least this share of the longer one
-HEADLINE_LOOKAHEAD = 3
-MAX_KICKER_CHARS = 80
-MIN_HEADLINE_SHARE = 0.5
 # a fast result with fewer paragraphs than this, or less text, may have missed the article
 RELIABLE_PARAGRAPHS = 4
 RELIABLE_CHARS = 500
@@ -127,7 +122,7 @@ def extract(
     if len(body) < RELIABLE_CHARS:
         body = max(body, _embedded_text(html, encoding, url), key=len)
     paragraphs = [line.strip() for line in nfc(body).split("\n") if line.strip()]
-    paragraphs = _without_title(paragraphs, metadata.title)
+    paragraphs = without_headline(paragraphs, metadata.title)
     if not paragraphs and not pruned:
         return None
     article = _clean(paragraphs, metadata, phrases, pruned)
@@ -228,27 +223,6 @@ def _reliable(document: Document, main_text: int) -> bool:
         len(text) >= max(RELIABLE_CHARS, RELIABLE_SHARE_OF_MAIN_TEXT * main_text)
         and TEXT_PARAGRAPHS(document.body) >= RELIABLE_PARAGRAPHS
     )
-
-
-def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
-    """``paragraphs`` without the headline trafilatura read among the first of them: the title,
-    or the title run together with the kicker (topline) printed above it, or the title without
-    its kicker."""
-    key = title_key(title) if title else ""
-    if not key:
-        return paragraphs
-    for index, paragraph in enumerate(paragraphs[:HEADLINE_LOOKAHEAD]):
-        if _is_headline(paragraph, key):
-            return paragraphs[:index] + paragraphs[index + 1 :]
-    return paragraphs
-
-
-def _is_headline(paragraph: str, title: str) -> bool:
-    key = title_key(paragraph)
-    if not key or len(key) > len(title) + MAX_KICKER_CHARS:
-        return False
-    shorter, longer = sorted((key, title), key=len)
-    return longer.endswith(shorter) and len(shorter) >= MIN_HEADLINE_SHARE * len(longer)
 
 
 def _clean(

@@ -4,7 +4,9 @@ Structured data often carries HTML entities twice escaped (``threshold &#x27;del
 og:title and <title> end with the site's name ("... - Golem.de", "... | DW | 28.04.2023"), and
 the first <h1> on a page can be a cookie banner's. Each source's title is unescaped and loses a
 suffix (or prefix) that is the outlet's name; a consent notice is never a title; of what is left,
-the title most sources agree on wins, in the order of trust on a tie.
+the title most sources agree on wins, in the order of trust on a tie, and where all differ, the
+headline they share under their kickers. The headline is also what trafilatura may read as the
+article's first paragraph, with or without its kicker (``without_headline``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ MAX_SITE_NAME_WORDS = 6
 MIN_TITLE_CHARS = 1
 MAX_DATE_CHARS = 12
 MIN_HEADLINE_WORDS = 3
+# the headline is looked for among this many first paragraphs, with a kicker of at most so many
+# letters before it (or missing from it), which leaves at least this share of the longer one
+HEADLINE_LOOKAHEAD = 3
+MAX_KICKER_CHARS = 80
+MIN_HEADLINE_SHARE = 0.5
 # an opening quotation mark and the marks that close it
 QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "»": "«", "“": "”", "„": "“", "‘": "’", "‚": "‘"}
 
@@ -185,3 +192,24 @@ def _after_kicker(title: str) -> str | None:
     if opened in QUOTE_PAIRS and QUOTE_PAIRS[opened] not in kicker[1:]:
         return None
     return headline if len(headline.split()) >= MIN_HEADLINE_WORDS else None
+
+
+def without_headline(paragraphs: list[str], title: str | None) -> list[str]:
+    """``paragraphs`` without the headline trafilatura read among the first of them: the title,
+    or the title run together with the kicker (topline) printed above it, or the title without
+    its kicker."""
+    key = title_key(title) if title else ""
+    if not key:
+        return paragraphs
+    for index, paragraph in enumerate(paragraphs[:HEADLINE_LOOKAHEAD]):
+        if _is_headline(paragraph, key):
+            return paragraphs[:index] + paragraphs[index + 1 :]
+    return paragraphs
+
+
+def _is_headline(paragraph: str, title: str) -> bool:
+    key = title_key(paragraph)
+    if not key or len(key) > len(title) + MAX_KICKER_CHARS:
+        return False
+    shorter, longer = sorted((key, title), key=len)
+    return longer.endswith(shorter) and len(shorter) >= MIN_HEADLINE_SHARE * len(longer)
