@@ -5,7 +5,8 @@ article body is a string of HTML inside the data the script hydrates the page fr
 (``"contentHtml": "<p>...</p>"``). Trafilatura reads no scripts, so it finds nothing on them
 (its baseline already reads a JSON-LD ``articleBody``). Every long JSON string in the page's
 scripts is read; the one holding the most paragraph text, if that is an article's worth, is the
-article's HTML.
+article's HTML, if it speaks of what the page's title does (script data also carries consent
+dialogs and other stories).
 """
 
 from __future__ import annotations
@@ -24,18 +25,36 @@ JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){400,}"')
 HTML_PARAGRAPH = "<p"
 # paragraph text below this is a teaser or a caption, not an article body
 MIN_ARTICLE_CHARS = 400
+# the article shares at least this many of its title's words of at least so many letters
+MIN_TITLE_WORDS = 2
+MIN_WORD_CHARS = 2
+WORD = re.compile(r"\w+")
 
 
-def embedded_article(tree: HtmlElement) -> HtmlElement | None:
-    """The HTML fragment in ``tree``'s script data holding the most paragraph text, as a <div>;
-    None when none holds an article's worth."""
+def embedded_article(tree: HtmlElement, title: str | None) -> HtmlElement | None:
+    """The HTML fragment in ``tree``'s script data holding the most paragraph text and words of
+    ``title``, as a <div>; None when none holds an article's worth."""
     best, best_chars = None, 0
+    title_words = _words(title or "")
     for value in _script_strings(tree):
         fragment = _fragment(value)
-        chars = text_held([fragment]) if fragment is not None else 0
+        if fragment is None or not _mentions(fragment, title_words):
+            continue
+        chars = text_held([fragment])
         if chars > best_chars:
             best, best_chars = fragment, chars
     return best if best_chars >= MIN_ARTICLE_CHARS else None
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in WORD.findall(text.casefold()) if len(word) >= MIN_WORD_CHARS}
+
+
+def _mentions(fragment: HtmlElement, title_words: set[str]) -> bool:
+    """Whether the fragment has some of the title's words (any fragment, on a page without a
+    title)."""
+    needed = min(len(title_words), MIN_TITLE_WORDS)
+    return len(title_words & _words(fragment.text_content())) >= needed
 
 
 def _script_strings(tree: HtmlElement) -> list[str]:

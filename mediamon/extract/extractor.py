@@ -120,7 +120,7 @@ def extract(
     _drop_unread(tree)
     body = _body_text(tree, url)
     if len(body) < RELIABLE_CHARS:
-        body = max(body, _embedded_text(html, encoding, url), key=len)
+        body = max(body, _embedded_text(html, encoding, url, metadata.title), key=len)
     paragraphs = [line.strip() for line in nfc(body).split("\n") if line.strip()]
     paragraphs = without_headline(paragraphs, metadata.title)
     if not paragraphs and not pruned:
@@ -191,11 +191,11 @@ def _body_text(tree: HtmlElement, url: str) -> str:
     return (full.text or "") if full is not None else ""
 
 
-def _embedded_text(html: bytes | str, encoding: str | None, url: str) -> str:
+def _embedded_text(html: bytes | str, encoding: str | None, url: str, title: str | None) -> str:
     """The text of the article the page carries only in its scripts' data (read from a fresh
     parse: the scripts were dropped from the first), when trafilatura found no text."""
     tree = _parse(html, encoding)
-    fragment = embedded_article(tree) if tree is not None else None
+    fragment = embedded_article(tree, title) if tree is not None else None
     if fragment is None:
         return ""
     page = fromstring(EMPTY_ARTICLE_PAGE, parser=PARSER)

@@ -352,18 +352,28 @@ def test_an_article_only_in_the_pages_script_data_is_extracted() -> None:
         "<figure><img src='/a.jpg'><figcaption><p>A caption.</p></figcaption></figure>"
         + "".join(f"<p class='editor-p'>{escape(p)}</p>" for p in STORY)
     )
-    page = hydrated_shell_page("Story", article_html)
+    title = "Crews restore power after shelling"
+    page = hydrated_shell_page(title, article_html)
     url = "https://x.example/news/1"
     assert not (bare_extraction(page, url=url, include_comments=False) or Document()).text
     result = extract(page, url)
     assert result is not None
-    assert result.title == "Story"
+    assert result.title == title
     assert all(paragraph in result.paragraphs for paragraph in STORY)
     assert not any("teaser" in line or "Section" in line for line in result.paragraphs)
 
 
+def test_a_consent_dialog_in_the_script_data_is_not_taken_for_the_article() -> None:
+    policy = (
+        "We and our partners store and access information on your device, such as cookies, "
+        "and process personal data such as unique identifiers for personalised advertising. "
+    ) * 4
+    page = hydrated_shell_page("Shelling hits the border villages", f"<p>{policy}</p>")
+    assert extract(page, "https://x.example/news/1") is None
+
+
 def test_a_shell_page_whose_script_data_holds_no_article_gives_none() -> None:
-    page = hydrated_shell_page("Story", "<p>" + escape(STORY[0][:80]) + "</p>")
+    page = hydrated_shell_page("Crews restore power", "<p>" + escape(STORY[0][:80]) + "</p>")
     assert extract(page, "https://x.example/news/1") is None
 
 
