@@ -131,6 +131,7 @@ PAYWALL_TEASER = _any_of(
 
 READ_MORE_LEAD = _any_of(
     r"^(?:read|see) (?:more|also|next)\b|^for more (?:stories|news|coverage) like this\b",
+    r"^also read\s*:",
     r"^(?:more|related)(?: on| about)?(?: this)?(?: story| topic)?\s*:",
     r"^related(?: articles?| stories| coverage| content| reading| posts?| news)?\s*:?\s*$",
     r"^(?:more from|most read|recommended|you may also like|you might also like)\b",
@@ -141,6 +142,8 @@ READ_MORE_LEAD = _any_of(
     r"^(?:à |)lire (?:aussi|également|la suite)\b|^sur le même sujet\b",
     r"^(?:lee|leer|lea) (?:también|más)\b|^noticias relacionadas\b|^te puede interesar\b",
     r"^(?:lees|lees ook|leggi anche|leia (?:também|mais))\b",
+    r"^(?:les|læs) (?:også|mer|mere)\s*:|^läs (?:också|mer)\s*:",
+    r"^.{0,80}\bin unserem (?:live|news)-?blog\s*:?\s*$",
     r"^.{0,100}?\bclick (?:here )?to read more\b",
 )
 
@@ -151,6 +154,9 @@ SOCIAL_OR_APP = _any_of(
     r"\bподписывайтесь на (?:нас|наш)\b|\bнаш (?:телеграм|telegram)[- ]канал\b",
     r"\bпідписуйтесь на (?:нас|наш)\b|\bнаш (?:телеграм|telegram)[- ]канал\b",
     r"\bfolgen sie uns\b|\bsuivez-nous\b|\bsíguenos\b|\bunsere app\b",
+    r"\bfolgst du (?:schon |uns )?.{0,30}\bauf (?:whatsapp|instagram|telegram|tiktok)\b",
+    r"\bget in touch with our (?:news ?)?(?:team|desk|newsroom)\b",
+    r"^fehler gefunden\?\s*jetzt melden\b",
 )
 
 COOKIE_NOTICE = _any_of(
@@ -283,6 +289,9 @@ SOCIAL = Category(
         "folgen sie",
         "suivez",
         "síguenos",
+        "folgst du",
+        "get in touch",
+        "fehler gefunden",
     ),
     SOCIAL_OR_APP,
 )

@@ -8,8 +8,9 @@ this on every crawled article, in worker processes, and feeds the learning.
 Trafilatura runs in fast mode first; its full mode (which also runs readability and jusText and
 compares) costs half as much again and changes the result only on pages where the fast result is
 thin, or a fragment much shorter than the page's main text (mediamon.extract.paragraphs), so it
-runs only on those. Page bytes are read by mediamon.extract.decoding; text, title and authors come
-out in Unicode's composed form (NFC).
+runs only on those. Where it finds little or nothing, the article HTML the page's scripts carry
+(mediamon.extract.embedded) is read instead when it holds more. Page bytes are read by
+mediamon.extract.decoding; text, title and authors come out in Unicode's composed form (NFC).
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ from mediamon.core.textclean import clean_names, clean_title
 from mediamon.extract.appeals import find_appeals
 from mediamon.extract.dates import DateCandidates
 from mediamon.extract.decoding import decode_page
+from mediamon.extract.embedded import embedded_article
 from mediamon.extract.language import detect_language, script_agrees
 from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
 from mediamon.extract.paragraphs import main_text_estimate
 from mediamon.extract.pruning import prune as prune_selectors
+from mediamon.extract.titles import without_headline
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ PARSER.set_element_class_lookup(
 )
 TEXT_PARAGRAPHS = XPath("count(.//p[normalize-space()])")
 LINKED_DATA = "application/ld+json"
+EMPTY_ARTICLE_PAGE = "<html><body><article></article></body></html>"
 FAST = Extractor(output_format="python", fast=True, comments=False, tables=True)
 FULL = Extractor(output_format="python", fast=False, comments=False, tables=True)
 
@@ -114,9 +118,11 @@ def extract(
     metadata = _normalised(read_metadata(tree, url))
     pruned = prune_selectors(tree, prune, url)
     _drop_unread(tree)
-    body = nfc(_body_text(tree, url))
-    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
-    paragraphs = _without_title(paragraphs, metadata.title)
+    body = _body_text(tree, url)
+    if len(body) < RELIABLE_CHARS:
+        body = max(body, _embedded_text(html, encoding, url, metadata.title), key=len)
+    paragraphs = [line.strip() for line in nfc(body).split("\n") if line.strip()]
+    paragraphs = without_headline(paragraphs, metadata.title)
     if not paragraphs and not pruned:
         return None
     article = _clean(paragraphs, metadata, phrases, pruned)
@@ -185,6 +191,21 @@ def _body_text(tree: HtmlElement, url: str) -> str:
     return (full.text or "") if full is not None else ""
 
 
+def _embedded_text(html: bytes | str, encoding: str | None, url: str, title: str | None) -> str:
+    """The text of the article the page carries only in its scripts' data (read from a fresh
+    parse: the scripts were dropped from the first), when trafilatura found no text."""
+    tree = _parse(html, encoding)
+    fragment = embedded_article(tree, title) if tree is not None else None
+    if fragment is None:
+        return ""
+    page = fromstring(EMPTY_ARTICLE_PAGE, parser=PARSER)
+    page.find("body/article").append(fragment)
+    document = _trafilatura(page, FULL, url)
+    if document is not None and document.text:
+        return document.text
+    return "\n".join(" ".join(p.text_content().split()) for p in fragment.iter("p"))
+
+
 def _trafilatura(tree: HtmlElement, template: Extractor, url: str) -> Document | None:
     # a copy of a prepared Extractor: building one reads a ConfigParser, ten times slower
     options = copy(template)
@@ -202,12 +223,6 @@ def _reliable(document: Document, main_text: int) -> bool:
         len(text) >= max(RELIABLE_CHARS, RELIABLE_SHARE_OF_MAIN_TEXT * main_text)
         and TEXT_PARAGRAPHS(document.body) >= RELIABLE_PARAGRAPHS
     )
-
-
-def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
-    if paragraphs and title and normalise_line(paragraphs[0]) == normalise_line(title):
-        return paragraphs[1:]
-    return paragraphs
 
 
 def _clean(

@@ -153,6 +153,9 @@ NARROW_STEM_ASKS = {
     "Den ganzen Text gibt es nur mit Plus-Abo.": "paywall",
     "Den ganzen Text lesen Sie nur im Digital-Abo.": "paywall",
     "Turn on push notifications for breaking news.": "social",
+    "Got a story? Get in touch with our news team by emailing us at news@example.com.": "social",
+    "Folgst du schon dem Tagblatt auf Whatsapp?": "social",
+    "Fehler gefunden? Jetzt melden.": "social",
 }
 
 
@@ -167,6 +170,20 @@ def test_the_shared_stem_gate_lets_every_stem_of_every_category_through() -> Non
         assert category.stems, category
         for stem in category.stems:
             assert ANY_STEM.search(f"text {stem} text"), stem
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Also read into the record: the minister said the figures were worse than expected.",
+        "Die Polizei fand den Fehler gefunden hatte, meldete sich niemand mehr.",
+        "Residents who want to get in touch with the council can call its hotline from Monday.",
+        "Les også statsbudsjettet nøye, sa finansministeren til Stortinget tirsdag.",
+        "Der Sender berichtete in seinem Liveblog über die Lage in Essen und im Umland der Stadt.",
+    ],
+)
+def test_reporting_that_merely_begins_like_a_prompt_is_kept(story: str) -> None:
+    assert classify(story) is None
 
 
 def test_app_prompts_are_social_and_words_merely_containing_app_are_not() -> None:
@@ -231,6 +248,10 @@ def test_the_outlets_own_offers_are_appeals_even_with_a_price(appeal: str) -> No
         "READ NEXT: Cape Town heads into a weekend of shifting skies",
         "For more stories like this, check our news page.",
         "Mehr Themen auf unserer Seite:",
+        "ALSO READ: Storm warning for the coast this weekend",
+        "Les også: Slik ble sommeren på Vestlandet",
+        "Läs också: Regeringen vill sänka skatten",
+        "Mehr zur Lage im Nahen Osten lesen Sie in unserem Liveblog:",
     ],
 )
 def test_read_next_lead_ins_are_read_more_prompts(lead_in: str) -> None:

@@ -325,3 +325,92 @@ def test_a_prune_selector_taking_a_box_beside_the_article_still_applies(
     assert result is not None and result.paragraphs == STORY
     assert any("Most read" in text for text in result.removed["prune"])
     assert not [r for r in caplog.records if "prune selector" in r.getMessage()]
+
+
+def hydrated_shell_page(title: str, article_html: str) -> str:
+    """A page as a JavaScript framework serves it: an empty shell, the article only inside the
+    data its script hydrates the page from, beside other long strings that are no article."""
+    state = {
+        "queries": [
+            {"detail": {"title": title, "contentHtml": article_html}},
+            {"menu": "<ul>" + "<li><a href='/s'>Section</a></li>" * 40 + "</ul>"},
+            {"teaser": "<p>" + "Another story's teaser. " * 10 + "</p>"},
+        ]
+    }
+    data = json.dumps(state)
+    script = f"<script>window.__STATE__ = window.__STATE__ || []; __STATE__.push({data})</script>"
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{escape(title)}</title>"
+        f"<meta property='og:title' content='{escape(title)}'></head>"
+        f"<body><div id='root'><div class='loading'></div></div>"
+        f"{script}</body></html>"
+    )
+
+
+def test_an_article_only_in_the_pages_script_data_is_extracted() -> None:
+    article_html = (
+        "<figure><img src='/a.jpg'><figcaption><p>A caption.</p></figcaption></figure>"
+        + "".join(f"<p class='editor-p'>{escape(p)}</p>" for p in STORY)
+    )
+    title = "Crews restore power after shelling"
+    page = hydrated_shell_page(title, article_html)
+    url = "https://x.example/news/1"
+    assert not (bare_extraction(page, url=url, include_comments=False) or Document()).text
+    result = extract(page, url)
+    assert result is not None
+    assert result.title == title
+    assert all(paragraph in result.paragraphs for paragraph in STORY)
+    assert not any("teaser" in line or "Section" in line for line in result.paragraphs)
+
+
+def test_a_consent_dialog_in_the_script_data_is_not_taken_for_the_article() -> None:
+    policy = (
+        "We and our partners store and access information on your device, such as cookies, "
+        "and process personal data such as unique identifiers for personalised advertising. "
+    ) * 4
+    page = hydrated_shell_page("Shelling hits the border villages", f"<p>{policy}</p>")
+    assert extract(page, "https://x.example/news/1") is None
+
+
+def test_a_shell_page_whose_script_data_holds_no_article_gives_none() -> None:
+    page = hydrated_shell_page("Crews restore power", "<p>" + escape(STORY[0][:80]) + "</p>")
+    assert extract(page, "https://x.example/news/1") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "og_title"),
+    [
+        (
+            "Border raids <span>Villagers flee as shelling resumes</span>",
+            "Villagers flee as shelling resumes",
+        ),
+        (
+            "<span>Border raids</span>: Villagers flee as shelling resumes",
+            "Border raids: Villagers flee as shelling resumes",
+        ),
+        ("Villagers flee as shelling resumes", "Border raids: Villagers flee as shelling resumes"),
+    ],
+)
+def test_the_headline_printed_with_or_without_its_kicker_is_not_body_text(
+    printed: str, og_title: str
+) -> None:
+    page = (
+        news_page("Story", STORY)
+        .replace("<h1>Story</h1>", f"<p class='headline'>{printed}</p>")
+        .replace(
+            "<title>Story</title>",
+            f"<title>Story</title><meta property='og:title' content='{og_title}'>",
+        )
+    )
+    result = extract(page, "https://x.example/news/1")
+    assert result is not None
+    assert result.title == og_title
+    assert result.paragraphs == STORY
+
+
+def test_a_lead_paragraph_ending_like_the_headline_is_kept() -> None:
+    lead = "Officials said on Monday that, once again, villagers flee as shelling resumes"
+    title = "Villagers flee as shelling resumes"
+    page = news_page(title, [lead, *STORY]).replace(f"<h1>{title}</h1>", "")
+    result = extract(page, "https://x.example/news/1")
+    assert result is not None and result.paragraphs == [lead, *STORY]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.titles import without_site_name
 
@@ -79,3 +81,38 @@ def test_what_og_title_adds_to_the_h1_after_a_separator_is_the_sites_name() -> N
     head = '<meta property="og:title" content="Crews restore power in Belgorod | Daily Example">'
     result = extracted(page(head, "<h1>Crews restore power in Belgorod</h1>"))
     assert result.title == "Crews restore power in Belgorod"
+
+
+def linked_headline(headline: str) -> str:
+    linked = json.dumps({"@type": "NewsArticle", "headline": headline})
+    return f'<script type="application/ld+json">{linked}</script>'
+
+
+def test_a_kicker_one_source_puts_before_the_headline_another_gives_alone_is_dropped() -> None:
+    head = linked_headline("Border raids: Crews restore power in Belgorod") + (
+        '<meta property="og:title" content="Crews restore power in Belgorod">'
+    )
+    assert extracted(page(head, "")).title == "Crews restore power in Belgorod"
+
+
+def test_the_headline_two_sources_print_under_different_kickers_is_the_title() -> None:
+    head = '<meta property="og:title" content="Border raids: «Crews restore power in Belgorod»">'
+    heading = "<h1>Night of shelling - «Crews restore power in Belgorod»</h1>"
+    assert extracted(page(head, heading)).title == "«Crews restore power in Belgorod»"
+
+
+def test_a_quoted_title_is_not_cut_at_a_dash_inside_the_quotation() -> None:
+    quoted = "'I sell holidays - booking the right day could save you thousands'"
+    head = linked_headline(quoted) + (
+        "<meta property='og:title' content=\"'I sell Disney holidays - booking the right day "
+        "could save you thousands'\">"
+    )
+    assert extracted(page(head, "")).title == quoted
+
+
+def test_sources_agreeing_on_a_title_with_its_kicker_keep_the_kicker() -> None:
+    head = linked_headline("Border raids: Crews restore power in Belgorod") + (
+        '<meta property="og:title" content="Border raids: Crews restore power in Belgorod">'
+    )
+    heading = "<h1>Crews restore power in Belgorod</h1>"
+    assert extracted(page(head, heading)).title == "Border raids: Crews restore power in Belgorod"
