@@ -6,6 +6,7 @@ Grouping writes with Core statements on the connection of the transaction that
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -75,6 +76,9 @@ FREQUENCIES_OF = select(FREQUENCIES.c.key, FREQUENCIES.c.articles).where(
     FREQUENCIES.c.key.in_(bindparam("keys", expanding=True))
 )
 COUNT_MEMBERS = select(func.count()).select_from(MEMBERS)
+CENTROID = select(STORY_KEYS.c.key, STORY_KEYS.c.weight).where(
+    STORY_KEYS.c.story_id == bindparam("story_id")
+)
 
 
 def story_state(connection: Connection, story_id: int) -> StoryState | None:
@@ -90,12 +94,12 @@ def start_story(connection: Connection, article: Arrival) -> int:
         "first_seen_at": article.moment,
         "last_seen_at": article.moment,
         "article_count": 1,
+        "norm_squared": _squared_length(article.vector),
     }
     story_id: int = connection.execute(INSERT_STORY, story).scalar_one()
     _insert_member(connection, story_id, article, 0.0)
-    if article.keys:
-        rows = [{"story_id": story_id, "key": key, "articles": 1} for key in article.keys]
-        connection.execute(INSERT_STORY_KEY, rows)
+    if article.vector:
+        connection.execute(INSERT_STORY_KEY, _key_rows(story_id, article))
     return story_id
 
 
@@ -106,30 +110,56 @@ def add_member(
     score: float,
     headlines: Headlines,
 ) -> StoryState:
-    """Put ``article`` into ``story``; the story as it is now."""
+    """Put ``article`` into ``story``, whose centroid it scored ``score`` against (its cosine
+    similarity); the story as it is now."""
     _insert_member(connection, story.id, article, score)
-    added = [{"story_id": story.id, "key": key, "articles": 1} for key in article.keys]
-    _add_counts(connection, STORY_KEYS, added)
+    _add_counts(connection, STORY_KEYS, _key_rows(story.id, article))
+    # |c + v|² = |c|² + 2 c·v + |v|², and c·v = score |c| |v|
+    length = _squared_length(article.vector)
+    dot = score * math.sqrt(story.norm_squared * length)
     grown = _spanning(story, article.moment, article.outlet_id, article.id)
     grown = replace(
         grown,
         article_count=story.article_count + 1,
         headline=headlines.after_adding(connection, story, article),
+        norm_squared=story.norm_squared + 2 * dot + length,
     )
     _save(connection, story, grown)
     return grown
 
 
+def _key_rows(story_id: int, article: Arrival) -> list[dict[str, Any]]:
+    return [
+        {"story_id": story_id, "key": key, "articles": 1, "weight": weight}
+        for key, weight in article.vector.items()
+    ]
+
+
+def _squared_length(vector: dict[str, float]) -> float:
+    return sum(weight * weight for weight in vector.values())
+
+
+def centroid(connection: Connection, story_id: int) -> dict[str, float]:
+    """The weight of each feature in a story's centroid."""
+    rows = connection.execute(CENTROID, {"story_id": story_id})
+    return {key: weight for key, weight in rows}
+
+
 def merge_stories(
-    connection: Connection, target: StoryState, merged: StoryState, headlines: Headlines
+    connection: Connection,
+    target: StoryState,
+    merged: StoryState,
+    headlines: Headlines,
+    centroids_dot: float,
 ) -> StoryState:
-    """Move every article of story ``merged`` into ``target`` and delete the former."""
-    counts = select(STORY_KEYS.c.key, STORY_KEYS.c.articles).where(
+    """Move every article of story ``merged`` into ``target`` and delete the former;
+    ``centroids_dot`` is the dot product of their centroids."""
+    counts = select(STORY_KEYS.c.key, STORY_KEYS.c.articles, STORY_KEYS.c.weight).where(
         STORY_KEYS.c.story_id == merged.id
     )
     moved = [
-        {"story_id": target.id, "key": key, "articles": count}
-        for key, count in connection.execute(counts)
+        {"story_id": target.id, "key": key, "articles": count, "weight": weight}
+        for key, count, weight in connection.execute(counts)
     ]
     connection.execute(delete(STORY_KEYS).where(STORY_KEYS.c.story_id == merged.id))
     _add_counts(connection, STORY_KEYS, moved)
@@ -146,6 +176,7 @@ def merge_stories(
         last_seen_at=max(combined.last_seen_at, merged.last_seen_at),
         article_count=target.article_count + merged.article_count,
         headline=headlines.reloaded(connection, target.id),
+        norm_squared=target.norm_squared + merged.norm_squared + 2 * centroids_dot,
     )
     _save(connection, target, combined)
     return combined
@@ -177,6 +208,7 @@ def _insert_member(connection: Connection, story_id: int, article: Arrival, scor
         "seen_at": article.moment,
         "score": score,
         "keys": sorted(article.keys),
+        "why": article.why,
     }
     connection.execute(INSERT_MEMBER, member)
 
@@ -222,10 +254,10 @@ def _add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]]
 def _upsert(dialect: Dialect, table: Table) -> Upsert:
     """Insert a count, or add it to the count stored under the same primary key."""
     statement = dialect.insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=table.primary_key.columns,
-        set_={"articles": table.c.articles + statement.excluded.articles},
-    )
+    added = {"articles": table.c.articles + statement.excluded.articles}
+    if "weight" in table.c:
+        added["weight"] = table.c.weight + statement.excluded.weight
+    return statement.on_conflict_do_update(index_elements=table.primary_key.columns, set_=added)
 
 
 def stories_between(engine: Engine, start: datetime, end: datetime) -> list[StoryView]:
