@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from mediamon.core.dialects import dialect_of
 from mediamon.core.plausible_dates import plausible_or_none
@@ -62,6 +62,10 @@ JOIN_SCORE = 0.3
 SCORE_PER_DAY = 0.2
 MERGE_SCORE = 0.35
 COPY_SCORE = 1.0
+# Stories are looked for among those sharing one of an article's heaviest features: a story
+# sharing only common ones (countries, leaders) is not similar enough to join.
+SEED_FEATURES = 16
+MIN_SHARED_SEEDS = 3
 # How many shared features a reader is shown, to explain why an article joined its story.
 SHOWN_SHARED = 6
 # The PostgreSQL advisory lock held while grouping: one fixed number for every mediamon process.
@@ -94,14 +98,25 @@ MEMBERSHIP = select(MEMBERS.c.story_id, MEMBERS.c.score).where(
     MEMBERS.c.article_id == bindparam("article_id")
 )
 
-# The open stories sharing some of an article's features, with their centroids' weights of them.
-CANDIDATES = (
-    select(STORIES.c.id, STORIES.c.norm_squared, STORY_KEYS.c.key, STORY_KEYS.c.weight)
-    .join(STORY_KEYS, STORY_KEYS.c.story_id == STORIES.c.id)
+# The open stories sharing some of an article's heaviest features (its rarest names mostly).
+OPEN_SHARING = (
+    select(STORY_KEYS.c.story_id)
+    .join(STORIES, STORY_KEYS.c.story_id == STORIES.c.id)
     .where(
         STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
         STORIES.c.last_seen_at >= bindparam("since"),
         STORIES.c.first_seen_at <= bindparam("until"),
+    )
+    .group_by(STORY_KEYS.c.story_id)
+    .having(func.count() >= MIN_SHARED_SEEDS)
+)
+# Their centroids' weights of the article's features, and their lengths.
+CENTROIDS_OF = (
+    select(STORIES.c.id, STORIES.c.norm_squared, STORY_KEYS.c.key, STORY_KEYS.c.weight)
+    .join(STORY_KEYS, STORY_KEYS.c.story_id == STORIES.c.id)
+    .where(
+        STORIES.c.id.in_(bindparam("story_ids", expanding=True)),
+        STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
     )
 )
 
@@ -301,15 +316,16 @@ def _rarity(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, flo
 def _candidates(connection: Connection, article: Arrival) -> list[tuple[int, float, list[str]]]:
     """The open stories sharing features with the article: the id of each, the cosine of its
     centroid and the article's vector, and the features it shares."""
-    window = {
-        "keys": list(article.vector),
-        "since": article.moment - WINDOW,
-        "until": article.moment + WINDOW,
-    }
+    heaviest = sorted(article.vector, key=lambda key: -article.vector[key])[:SEED_FEATURES]
+    window = {"keys": heaviest, "since": article.moment - WINDOW, "until": article.moment + WINDOW}
+    story_ids = connection.scalars(OPEN_SHARING, window).all()
+    if not story_ids:
+        return []
     dots: dict[int, float] = {}
     lengths: dict[int, float] = {}
     shared: dict[int, list[str]] = {}
-    for story_id, norm_squared, key, weight in connection.execute(CANDIDATES, window):
+    centroids = {"story_ids": story_ids, "keys": list(article.vector)}
+    for story_id, norm_squared, key, weight in connection.execute(CENTROIDS_OF, centroids):
         dots[story_id] = dots.get(story_id, 0.0) + weight * article.vector[key]
         lengths[story_id] = norm_squared
         shared.setdefault(story_id, []).append(key)

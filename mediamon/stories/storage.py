@@ -51,6 +51,7 @@ class StoryArticle:
     language: str | None
     seen_at: datetime
     duplicate_of: int | None
+    why: dict[str, Any] | None = None  # why it joined (see ``mediamon.stories.grouping``)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,11 @@ class KeyFrequencies:
         self.counted[ALL_ARTICLES] += 1
         self.counted.update(keys)
 
+    def forget(self, keys: Iterable[str]) -> None:
+        """Uncount a grouped article, with ``keys`` (it is being regrouped)."""
+        self.counted[ALL_ARTICLES] -= 1
+        self.counted.subtract(keys)
+
     def of(self, keys: Collection[str]) -> tuple[int, dict[str, int]]:
         """How many articles are grouped, and how many of them have each of ``keys``."""
         wanted = [ALL_ARTICLES, *keys]
@@ -268,6 +274,12 @@ def stories_between(engine: Engine, start: datetime, end: datetime) -> list[Stor
         return [_view(session, story) for story in stories]
 
 
+def story_by_id(engine: Engine, story_id: int) -> StoryView | None:
+    with Session(engine) as session:
+        story = session.get(Story, story_id)
+        return _view(session, story) if story else None
+
+
 def story_of(engine: Engine, article_id: int) -> StoryView | None:
     with Session(engine) as session:
         member = session.get(StoryMember, article_id)
@@ -277,7 +289,7 @@ def story_of(engine: Engine, article_id: int) -> StoryView | None:
 
 def _view(session: Session, story: Story) -> StoryView:
     query = (
-        select(ArticleRow, StoryMember.seen_at)
+        select(ArticleRow, StoryMember.seen_at, StoryMember.why)
         .join(StoryMember, StoryMember.article_id == ArticleRow.id)
         .where(StoryMember.story_id == story.id)
         .order_by(StoryMember.seen_at, ArticleRow.id)
@@ -291,7 +303,8 @@ def _view(session: Session, story: Story) -> StoryView:
             row.language,
             seen,
             row.duplicate_of,
+            why,
         )
-        for row, seen in session.execute(query)
+        for row, seen, why in session.execute(query)
     ]
     return StoryView(story.id, story.headline, story.first_outlet_id, story.first_seen_at, articles)
