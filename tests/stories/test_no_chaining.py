@@ -150,3 +150,27 @@ def test_a_reprint_two_years_later_is_not_in_the_originals_story(engine: Engine)
     with Session(engine) as session:
         assert session.get_one(ArticleRow, reprint).duplicate_of == original
     assert story(engine, reprint).id != story(engine, original).id
+
+
+COPYRIGHT = (
+    "© 2023 Wire News Agency. All rights reserved. Reproduction without permission is prohibited."
+)
+NEWSLETTER = (
+    "Subscribe to the Wire News Agency newsletter and get the morning briefing in your inbox."
+)
+
+
+@pytest.mark.parametrize("boilerplate", [[COPYRIGHT], [NEWSLETTER], [COPYRIGHT, NEWSLETTER]])
+def test_two_articles_sharing_only_an_outlets_copyright_line_or_newsletter_prompt_are_not_copies(
+    engine: Engine, boilerplate: list[str]
+) -> None:
+    first = store(engine, "https://wire.example/1", ["Ryanair pilots strike again.", *boilerplate])
+    second = store(
+        engine,
+        "https://wire.example/2",
+        ["Nord Stream 2 certified.", *boilerplate],
+        published=MAY_10 + timedelta(days=700),
+    )
+    with Session(engine) as session:
+        assert session.get_one(ArticleRow, second).duplicate_of is None
+    assert story(engine, first).id != story(engine, second).id
