@@ -32,17 +32,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from mediamon.core.dialects import dialect_of
 from mediamon.core.plausible_dates import plausible_or_none
+from mediamon.stories.candidates import similar_stories
 from mediamon.stories.features import article_features, is_name, unit_vector
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
     ARTICLES,
     MEMBERS,
-    STORIES,
-    STORY_KEYS,
     Arrival,
     StoryState,
 )
@@ -62,10 +61,6 @@ JOIN_SCORE = 0.3
 SCORE_PER_DAY = 0.2
 MERGE_SCORE = 0.35
 COPY_SCORE = 1.0
-# Stories are looked for among those sharing one of an article's heaviest features: a story
-# sharing only common ones (countries, leaders) is not similar enough to join.
-SEED_FEATURES = 16
-MIN_SHARED_SEEDS = 3
 # How many shared features a reader is shown, to explain why an article joined its story.
 SHOWN_SHARED = 6
 # The PostgreSQL advisory lock held while grouping: one fixed number for every mediamon process.
@@ -96,28 +91,6 @@ ARTICLE_QUERY = (
 # The story an article is in, if any.
 MEMBERSHIP = select(MEMBERS.c.story_id, MEMBERS.c.score).where(
     MEMBERS.c.article_id == bindparam("article_id")
-)
-
-# The open stories sharing some of an article's heaviest features (its rarest names mostly).
-OPEN_SHARING = (
-    select(STORY_KEYS.c.story_id)
-    .join(STORIES, STORY_KEYS.c.story_id == STORIES.c.id)
-    .where(
-        STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
-        STORIES.c.last_seen_at >= bindparam("since"),
-        STORIES.c.first_seen_at <= bindparam("until"),
-    )
-    .group_by(STORY_KEYS.c.story_id)
-    .having(func.count() >= MIN_SHARED_SEEDS)
-)
-# Their centroids' weights of the article's features, and their lengths.
-CENTROIDS_OF = (
-    select(STORIES.c.id, STORIES.c.norm_squared, STORY_KEYS.c.key, STORY_KEYS.c.weight)
-    .join(STORY_KEYS, STORY_KEYS.c.story_id == STORIES.c.id)
-    .where(
-        STORIES.c.id.in_(bindparam("story_ids", expanding=True)),
-        STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
-    )
 )
 
 
@@ -230,7 +203,7 @@ def _arrival(grouping: Grouping, article: NewArticle) -> Arrival:
     rarity = _rarity(grouping.frequencies, features)
     grouping.frequencies.count(list(features))
     vector = unit_vector(features, rarity.__getitem__)
-    shown = {key: features[key] for key in vector}
+    words = {key: features[key] for key in vector}
     return Arrival(
         article.id,
         article.outlet_id,
@@ -238,7 +211,7 @@ def _arrival(grouping: Grouping, article: NewArticle) -> Arrival:
         article.moment,
         frozenset(vector),
         vector,
-        {"words": shown},
+        words,
     )
 
 
@@ -248,30 +221,28 @@ def _fitting_stories(
     """The stories the article may join, best first: a copy joins its original's story if it
     is open, any other article the open stories similar enough to it."""
     connection = grouping.connection
-    words: dict[str, str] = article.why["words"]
     original = story_state(connection, original_story_id) if original_story_id else None
     if original is not None and _is_open(original, article.moment):
         return [Fit(original, COPY_SCORE, {"how": "copy", "score": COPY_SCORE})]
     if not article.vector:
         return []
     fitting = []
-    for story_id, score, shared in _candidates(connection, article):
+    since, until = article.moment - WINDOW, article.moment + WINDOW
+    for story_id, score, shared in similar_stories(connection, article.vector, since, until):
         story = story_state(connection, story_id) if score >= JOIN_SCORE else None
         if story is not None and score >= required_score(story, article.moment):
-            fitting.append(Fit(story, score, _why(score, shared, article.vector, words)))
+            fitting.append(Fit(story, score, _why(score, shared, article)))
     return sorted(fitting, key=lambda fit: (-fit.score, fit.story.id))
 
 
-def _why(
-    score: float, shared: list[str], vector: dict[str, float], words: dict[str, str]
-) -> dict[str, Any]:
+def _why(score: float, shared: list[str], article: Arrival) -> dict[str, Any]:
     """What made an article join: its score and its heaviest features the story shares."""
-    top = sorted(shared, key=lambda key: (-vector[key], key))[:SHOWN_SHARED]
+    top = sorted(shared, key=lambda key: (-article.vector[key], key))[:SHOWN_SHARED]
     return {
         "how": "similar",
         "score": round(score, 4),
-        "names": [words[key] for key in top if is_name(key)],
-        "terms": [words[key] for key in top if not is_name(key)],
+        "names": [article.words[key] for key in top if is_name(key)],
+        "terms": [article.words[key] for key in top if not is_name(key)],
     }
 
 
@@ -311,26 +282,3 @@ def _rarity(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, flo
     total, counts = frequencies.of(keys)
     # smoothed, so that a key both of the first two articles have still counts
     return {key: 1.0 + math.log((total + 1) / (counts[key] + 1)) for key in keys}
-
-
-def _candidates(connection: Connection, article: Arrival) -> list[tuple[int, float, list[str]]]:
-    """The open stories sharing features with the article: the id of each, the cosine of its
-    centroid and the article's vector, and the features it shares."""
-    heaviest = sorted(article.vector, key=lambda key: -article.vector[key])[:SEED_FEATURES]
-    window = {"keys": heaviest, "since": article.moment - WINDOW, "until": article.moment + WINDOW}
-    story_ids = connection.scalars(OPEN_SHARING, window).all()
-    if not story_ids:
-        return []
-    dots: dict[int, float] = {}
-    lengths: dict[int, float] = {}
-    shared: dict[int, list[str]] = {}
-    centroids = {"story_ids": story_ids, "keys": list(article.vector)}
-    for story_id, norm_squared, key, weight in connection.execute(CENTROIDS_OF, centroids):
-        dots[story_id] = dots.get(story_id, 0.0) + weight * article.vector[key]
-        lengths[story_id] = norm_squared
-        shared.setdefault(story_id, []).append(key)
-    return [
-        (story_id, dot / math.sqrt(lengths[story_id]), shared[story_id])
-        for story_id, dot in dots.items()
-        if lengths[story_id] > 0
-    ]

@@ -32,6 +32,7 @@ class Arrival:
     moment: datetime
     keys: frozenset[str]
     vector: dict[str, float] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)  # each feature's first word in the text
     why: dict[str, Any] = field(default_factory=dict)
 
 
