@@ -15,8 +15,10 @@ from mediamon.stories.records import STORIES, STORY_KEYS
 # sharing only common ones (countries, leaders) is not similar enough to join.
 SEED_FEATURES = 16
 MIN_SHARED_SEEDS = 3
+# Compared in full, at most: those sharing the most of its heaviest features.
+MAX_CANDIDATES = 6
 
-# The open stories sharing some of an article's heaviest features (its rarest names mostly).
+# The open stories sharing most of an article's heaviest features (its rarest names mostly).
 OPEN_SHARING = (
     select(STORY_KEYS.c.story_id)
     .join(STORIES, STORY_KEYS.c.story_id == STORIES.c.id)
@@ -27,6 +29,8 @@ OPEN_SHARING = (
     )
     .group_by(STORY_KEYS.c.story_id)
     .having(func.count() >= MIN_SHARED_SEEDS)
+    .order_by(func.count().desc(), STORY_KEYS.c.story_id)
+    .limit(MAX_CANDIDATES)
 )
 # Their centroids' weights of the article's features, and their lengths.
 CENTROIDS_OF = (

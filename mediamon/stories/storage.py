@@ -241,7 +241,8 @@ class KeyFrequencies:
         wanted = [ALL_ARTICLES, *keys]
         found = self.connection.execute(FREQUENCIES_OF, {"keys": wanted})
         stored: dict[str, int] = {key: count for key, count in found}
-        frequencies = {key: stored.get(key, 0) + self.counted[key] for key in wanted}
+        counted = self.counted
+        frequencies = {key: stored.get(key, 0) + counted.get(key, 0) for key in wanted}
         return frequencies.pop(ALL_ARTICLES), frequencies
 
     def write(self) -> None:
