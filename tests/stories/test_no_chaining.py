@@ -5,6 +5,7 @@ years later is not forced into its original's story."""
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.stories.test_stories import (
     SHEBEKINO_MAY_10_RU,
     SHEBEKINO_MAY_11,
     store,
+    store_world,
     story,
 )
 
@@ -174,3 +176,15 @@ def test_two_articles_sharing_only_an_outlets_copyright_line_or_newsletter_promp
     with Session(engine) as session:
         assert session.get_one(ArticleRow, second).duplicate_of is None
     assert story(engine, first).id != story(engine, second).id
+
+
+def test_a_merge_is_logged_with_its_reason(
+    engine: Engine, world: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In reverse order the English and the Russian coverage start stories of their own, until
+    # an article fits both and they turn out as similar to each other.
+    caplog.set_level(logging.INFO, logger="mediamon.stories.grouping")
+    store_world(engine, sorted(world.articles, key=lambda a: a.published, reverse=True))
+    merges = [r.getMessage() for r in caplog.records if "merged into story" in r.getMessage()]
+    assert merges
+    assert all("fits both, and they are 0." in line for line in merges)
