@@ -231,6 +231,8 @@ class Story(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     article_count: Mapped[int] = mapped_column(Integer, default=1)
+    # The squared length of the story's centroid (the sum of its members' feature vectors).
+    norm_squared: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class StoryMember(Base):
@@ -244,10 +246,13 @@ class StoryMember(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     score: Mapped[float] = mapped_column(Float, default=0.0)
     keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Why it joined: how (first, similar, copy), the score and the top shared names and words.
+    why: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class StoryKey(Base):
-    """How many of a story's articles carry an entity key: the index stories are found by."""
+    """How many of a story's articles carry a feature, and its weight in the story's centroid:
+    the index stories are found and compared by."""
 
     __tablename__ = "story_keys"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -255,6 +260,7 @@ class StoryKey(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
     )
     articles: Mapped[int] = mapped_column(Integer, default=1)
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class EntityKeyFrequency(Base):

@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.minhash import TextSignature
+from mediamon.core.minhash import TextSignature, signature_of
 from mediamon.core.models import ArticleRow
+from mediamon.extract.appeals import classify
 from mediamon.store.near_duplicates import find_copies_of
 
 NON_WORD = re.compile(r"\W+")
@@ -37,6 +38,14 @@ def content_hash(text: str) -> str | None:
     if len(normalised) < MIN_HASHED_CHARS:
         return None
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def copy_signature(text: str) -> TextSignature | None:
+    """The signature near copies are found by: of the text without the paragraphs any outlet
+    could end an article with (appeals, newsletter prompts, copyright and legal notices), so
+    that two articles sharing only those are not copies; None when too little is left."""
+    content = [paragraph for paragraph in text.splitlines() if classify(paragraph) is None]
+    return signature_of("\n".join(content))
 
 
 @dataclass(frozen=True)

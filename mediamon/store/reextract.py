@@ -17,13 +17,12 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import Config
-from mediamon.core.minhash import signature_of
 from mediamon.core.models import ArticleRow, decompress_html
 from mediamon.core.plausible_dates import is_plausible
 from mediamon.extract.dates import IMPLAUSIBLE, decide_dates, utc_offset_minutes
 from mediamon.extract.extractor import ExtractedArticle, extract
 from mediamon.extract.learned import TemplateLines
-from mediamon.store.dedup import content_hash
+from mediamon.store.dedup import content_hash, copy_signature
 from mediamon.store.near_duplicates import forget_signature, index_signature
 from mediamon.store.versions import keep_current_as_version
 
@@ -121,7 +120,7 @@ def _reextract_row(
 
 
 def _renew_signature(session: Session, row: ArticleRow) -> None:
-    signature = signature_of(row.text)
+    signature = copy_signature(row.text)
     if signature is None:
         forget_signature(session, row.id)
     else:

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
-from mediamon.core.minhash import signature_of
 from mediamon.core.models import ArticleRow, ArticleTopic, compress_html, table_of
 from mediamon.core.plausible_dates import plausible_or_none
 from mediamon.core.textclean import clean_title
@@ -27,7 +26,7 @@ from mediamon.extract.canonical import canonicalize
 from mediamon.extract.date_sources import hint_source
 from mediamon.extract.dates import utc_offset_minutes
 from mediamon.store.addresses import Addresses, own_row
-from mediamon.store.dedup import Original, content_hash, find_originals
+from mediamon.store.dedup import Original, content_hash, copy_signature, find_originals
 from mediamon.store.near_duplicates import index_signature, index_signatures
 from mediamon.store.versions import keep_current_as_version
 
@@ -65,7 +64,7 @@ def save_articles(
         item.canonical_url = canonicalize(item.canonical_url or item.url)
         item.content_hash = item.content_hash or content_hash(item.text)
         if item.signature is None:
-            item.signature = signature_of(item.text)
+            item.signature = copy_signature(item.text)
     try:
         with Session(engine) as session, session.begin():
             return _save_batch(session, items, find_copies)

@@ -92,13 +92,19 @@ def number_key(word: str) -> str | None:
 
 def entity_keys(text: str) -> set[str]:
     """The keys of the names and numbers in ``text``."""
-    keys: set[str] = set()
+    return set(entity_names(text))
+
+
+def entity_names(text: str) -> dict[str, str]:
+    """The keys of the names and numbers in ``text``, each with the first word it was found in
+    (what a reader is shown to explain a grouping)."""
+    names: dict[str, str] = {}
     for paragraph in text.splitlines():
         for match in NAME_OR_NUMBER.finditer(paragraph):
             key = _key_of(match.group(), paragraph, match.start())
-            if key:
-                keys.add(key)
-    return keys
+            if key and key not in names:
+                names[key] = match.group()
+    return names
 
 
 def _key_of(word: str, paragraph: str, start: int) -> str | None:

@@ -1,12 +1,19 @@
 """Stories: articles about one development, grouped across outlets and languages as they arrive.
 
-Each article is reduced to the keys of the names and numbers it mentions (see
-``mediamon.stories.entity_keys``; they are the same in English, Russian and Ukrainian). A new
-article joins the story that explains most of its keys, weighted by rarity (a village or a casualty
-count says more than "Ukraine"), provided they share at least ``MIN_SHARED_KEYS`` keys and the story
-is close in time: the further the article is from the story's time span, the more it must
-share, and beyond ``WINDOW`` it cannot join at all. Otherwise it starts a story of its own.
-A copy (``duplicate_of``) always joins its original's story.
+Each article is a unit vector of its names, numbers and content words (see
+``mediamon.stories.features``; names and numbers are the same in English, Russian and
+Ukrainian, and so are many content words) weighted by rarity. A story is the centroid of its
+members' vectors: it does not grow with the story's size, so a large story does not match any
+article of its period the way the union of its members' keys did. A new article joins the open
+story whose centroid is most similar to it (cosine, at least ``JOIN_SCORE``); a story is open
+while it is active, that is while the article is within ``WINDOW`` of its articles' times (a
+story idle longer than that takes no more). Otherwise the article starts a story of its own.
+
+An article that fits two stories joins the best, and merges the other into it only if the two
+stories' centroids are as similar to each other as ``MERGE_SCORE``: an article on the border of
+two developments cannot chain them. Merges are logged with their reason. A copy
+(``duplicate_of``) joins its original's story if that story is open at the copy's time; a
+reprint after that is grouped by its content like any article.
 
 Articles are grouped in transactions that no other process groups in at the same time (on
 SQLite one holds the write lock from its start, on PostgreSQL an advisory lock): crawls writing
@@ -16,45 +23,49 @@ stories for one development at the same moment or join a story that another is m
 
 from __future__ import annotations
 
+import logging
 import math
 import zlib
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from mediamon.core.dialects import dialect_of
 from mediamon.core.plausible_dates import plausible_or_none
-from mediamon.stories.entity_keys import entity_keys
+from mediamon.stories.candidates import similar_stories
+from mediamon.stories.features import article_features, is_name, unit_vector
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
     ARTICLES,
     MEMBERS,
-    STORIES,
-    STORY_COLUMNS,
-    STORY_KEYS,
     Arrival,
     StoryState,
 )
 from mediamon.stories.storage import (
     KeyFrequencies,
     add_member,
+    centroid,
     merge_stories,
     start_story,
     story_state,
 )
 
-WINDOW = timedelta(hours=72)
-MIN_SCORE = 0.3
-# How much more of its weight an article must share per day away from the story's span: two
-# reports of shelling in the same region on different days share the region and the governor.
-SCORE_PER_DAY_APART = 0.3
-MIN_SHARED_KEYS = 3
+WINDOW = timedelta(hours=48)
+JOIN_SCORE = 0.3
+# How much more similar an article must be per day away from the story's latest article: two
+# reports of shelling in one town on different days share the town and the governor.
+SCORE_PER_DAY = 0.2
+MERGE_SCORE = 0.35
 COPY_SCORE = 1.0
+# How many shared features a reader is shown, to explain why an article joined its story.
+SHOWN_SHARED = 6
 # The PostgreSQL advisory lock held while grouping: one fixed number for every mediamon process.
 GROUPING_LOCK_KEY = zlib.crc32(b"mediamon-stories")
+logger = logging.getLogger(__name__)
 
 _MEMBER, _ORIGINAL = MEMBERS.alias("member"), MEMBERS.alias("original")
 # A stored article with what grouping needs: its story if it has one, and its original's.
@@ -80,26 +91,6 @@ ARTICLE_QUERY = (
 # The story an article is in, if any.
 MEMBERSHIP = select(MEMBERS.c.story_id, MEMBERS.c.score).where(
     MEMBERS.c.article_id == bindparam("article_id")
-)
-
-# The stories that share at least MIN_SHARED_KEYS of some keys, counted in the database: most
-# stories that share one key with an article share no other.
-SHARING = (
-    select(STORY_KEYS.c.story_id)
-    .where(STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)))
-    .group_by(STORY_KEYS.c.story_id)
-    .having(func.count() >= MIN_SHARED_KEYS)
-)
-# Those of them in a time window, once per shared key.
-CANDIDATES = (
-    select(*STORY_COLUMNS, STORY_KEYS.c.key)
-    .join(STORY_KEYS, STORY_KEYS.c.story_id == STORIES.c.id)
-    .where(
-        STORIES.c.id.in_(bindparam("story_ids", expanding=True)),
-        STORY_KEYS.c.key.in_(bindparam("keys", expanding=True)),
-        STORIES.c.last_seen_at >= bindparam("since"),
-        STORIES.c.first_seen_at <= bindparam("until"),
-    )
 )
 
 
@@ -168,15 +159,11 @@ def assign_story(grouping: Grouping, article_id: int) -> Assignment | None:
         plausible_or_none(found.published_at, found.fetched_at) or found.fetched_at,
         found.text,
     )
-    return _place(grouping, _arrival(article), found.original_story_id)
+    return _place(grouping, _arrival(grouping, article), found.original_story_id)
 
 
 def assign(grouping: Grouping, article: NewArticle) -> Assignment:
-    """Put a stored article into a story (an existing one, or a new one); idempotent.
-
-    An article that fits several stories joins the best and merges the others into it: arrival
-    order (which crawls do not control) then matters less.
-    """
+    """Put a stored article into a story (an existing one, or a new one); idempotent."""
     connection = grouping.connection
     member = connection.execute(MEMBERSHIP, {"article_id": article.id}).first()
     if member is not None:
@@ -184,84 +171,114 @@ def assign(grouping: Grouping, article: NewArticle) -> Assignment:
     original_story_id = None
     if article.duplicate_of is not None:  # the first column: the original's story
         original_story_id = connection.scalar(MEMBERSHIP, {"article_id": article.duplicate_of})
-    return _place(grouping, _arrival(article), original_story_id)
+    return _place(grouping, _arrival(grouping, article), original_story_id)
 
 
 def _place(grouping: Grouping, article: Arrival, original_story_id: int | None) -> Assignment:
     connection = grouping.connection
     fitting = _fitting_stories(grouping, article, original_story_id)
-    grouping.frequencies.count(article.keys)
     if not fitting:
-        return Assignment(start_story(connection, article), True, 0.0)
-    (story, score), *others = fitting
-    story = add_member(connection, story, article, score, grouping.headlines)
-    for other, _ in others:
-        story = merge_stories(connection, story, other, grouping.headlines)
-    return Assignment(story.id, False, score)
+        why = {"how": "first"}
+        story_id = start_story(connection, replace(article, why=why))
+        return Assignment(story_id, True, 0.0)
+    best, *others = fitting
+    joining = replace(article, why=best.why)
+    story = add_member(connection, best.story, joining, best.score, grouping.headlines)
+    for other in others:
+        story = _merged_if_close(grouping, story, other.story, article)
+    return Assignment(story.id, False, best.score)
 
 
-def _arrival(article: NewArticle) -> Arrival:
-    keys = frozenset(entity_keys(article.text))
-    return Arrival(article.id, article.outlet_id, article.title, article.moment, keys)
+@dataclass(frozen=True)
+class Fit:
+    """A story an article may join, its cosine similarity, and why."""
+
+    story: StoryState
+    score: float
+    why: dict[str, Any]
+
+
+def _arrival(grouping: Grouping, article: NewArticle) -> Arrival:
+    features = article_features(article.text)
+    rarity = _rarity(grouping.frequencies, features)
+    grouping.frequencies.count(list(features))
+    vector = unit_vector(features, rarity.__getitem__)
+    words = {key: features[key] for key in vector}
+    return Arrival(
+        article.id,
+        article.outlet_id,
+        article.title,
+        article.moment,
+        frozenset(vector),
+        vector,
+        words,
+    )
 
 
 def _fitting_stories(
     grouping: Grouping, article: Arrival, original_story_id: int | None
-) -> list[tuple[StoryState, float]]:
-    """The stories the article may join, with its score for each, best first: a copy joins its
-    original's story."""
+) -> list[Fit]:
+    """The stories the article may join, best first: a copy joins its original's story if it
+    is open, any other article the open stories similar enough to it."""
     connection = grouping.connection
     original = story_state(connection, original_story_id) if original_story_id else None
-    if original is not None:
-        return [(original, COPY_SCORE)]
-    if len(article.keys) < MIN_SHARED_KEYS:
+    if original is not None and _is_open(original, article.moment):
+        return [Fit(original, COPY_SCORE, {"how": "copy", "score": COPY_SCORE})]
+    if not article.vector:
         return []
-    candidates = _candidates(connection, article.keys, article.moment)
-    if not candidates:
-        return []
-    weights = _weights(grouping.frequencies, article.keys)
     fitting = []
-    for story, shared in candidates:
-        score = sum(weights[key] for key in shared) / sum(weights.values())
-        if score >= required_score(_days_apart(story, article.moment)):
-            fitting.append((story, score))
-    return sorted(fitting, key=lambda pair: (-pair[1], pair[0].id))
+    since, until = article.moment - WINDOW, article.moment + WINDOW
+    for story_id, score, shared in similar_stories(connection, article.vector, since, until):
+        story = story_state(connection, story_id) if score >= JOIN_SCORE else None
+        if story is not None and score >= required_score(story, article.moment):
+            fitting.append(Fit(story, score, _why(score, shared, article)))
+    return sorted(fitting, key=lambda fit: (-fit.score, fit.story.id))
 
 
-def required_score(days_apart: float) -> float:
-    return MIN_SCORE + SCORE_PER_DAY_APART * days_apart
+def _why(score: float, shared: list[str], article: Arrival) -> dict[str, Any]:
+    """What made an article join: its score and its heaviest features the story shares."""
+    top = sorted(shared, key=lambda key: (-article.vector[key], key))[:SHOWN_SHARED]
+    return {
+        "how": "similar",
+        "score": round(score, 4),
+        "names": [article.words[key] for key in top if is_name(key)],
+        "terms": [article.words[key] for key in top if not is_name(key)],
+    }
 
 
-def _days_apart(story: StoryState, moment: datetime) -> float:
-    if story.first_seen_at <= moment <= story.last_seen_at:
-        return 0.0
-    gap = min(abs(moment - story.first_seen_at), abs(moment - story.last_seen_at))
-    return gap / timedelta(days=1)
+def required_score(story: StoryState, moment: datetime) -> float:
+    """The similarity an article at ``moment`` needs to join ``story``: more the longer the
+    story has been idle by then."""
+    idle = max(moment - story.last_seen_at, story.first_seen_at - moment, timedelta(0))
+    return JOIN_SCORE + SCORE_PER_DAY * (idle / timedelta(days=1))
 
 
-def _weights(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, float]:
+def _is_open(story: StoryState, moment: datetime) -> bool:
+    return story.last_seen_at >= moment - WINDOW and story.first_seen_at <= moment + WINDOW
+
+
+def _merged_if_close(
+    grouping: Grouping, story: StoryState, other: StoryState, article: Arrival
+) -> StoryState:
+    """``story`` with ``other`` merged into it if their centroids are similar enough."""
+    connection = grouping.connection
+    mine, theirs = centroid(connection, story.id), centroid(connection, other.id)
+    dot = sum(weight * theirs.get(key, 0.0) for key, weight in mine.items())
+    similarity = dot / math.sqrt(story.norm_squared * other.norm_squared)
+    if similarity < MERGE_SCORE:
+        return story
+    logger.info(
+        "story %d merged into story %d: article %d fits both, and they are %.2f similar",
+        other.id,
+        story.id,
+        article.id,
+        similarity,
+    )
+    return merge_stories(connection, story, other, grouping.headlines, dot)
+
+
+def _rarity(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, float]:
     """Inverse document frequency of each key among the articles grouped so far."""
     total, counts = frequencies.of(keys)
-    return {key: math.log((total + 2) / (counts[key] + 1)) for key in keys}
-
-
-def _candidates(
-    connection: Connection, keys: Collection[str], moment: datetime
-) -> list[tuple[StoryState, set[str]]]:
-    """The stories in the time window sharing at least ``MIN_SHARED_KEYS`` of ``keys``, each
-    with the keys it shares."""
-    sharing = connection.scalars(SHARING, {"keys": list(keys)}).all()
-    if not sharing:
-        return []
-    window = {
-        "story_ids": sharing,
-        "keys": list(keys),
-        "since": moment - WINDOW,
-        "until": moment + WINDOW,
-    }
-    shared: dict[int, tuple[StoryState, set[str]]] = {}
-    for *story, key in connection.execute(CANDIDATES, window):
-        if story[0] not in shared:
-            shared[story[0]] = (StoryState(*story), set())
-        shared[story[0]][1].add(key)
-    return list(shared.values())
+    # smoothed, so that a key both of the first two articles have still counts
+    return {key: 1.0 + math.log((total + 1) / (counts[key] + 1)) for key in keys}

@@ -3,9 +3,9 @@ story's state."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table
 
@@ -23,13 +23,17 @@ ALL_ARTICLES = ""
 
 @dataclass(frozen=True)
 class Arrival:
-    """An article as grouping sees it: when it appeared, its title and its entity keys."""
+    """An article as grouping sees it: when it appeared, its title, the keys of its feature
+    vector (``mediamon.stories.features``) with their weights, and what made it join a story."""
 
     id: int
     outlet_id: str
     title: str
     moment: datetime
     keys: frozenset[str]
+    vector: dict[str, float] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)  # each feature's first word in the text
+    why: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class StoryState:
     first_seen_at: datetime
     last_seen_at: datetime
     article_count: int
+    norm_squared: float
 
 
 STORY_COLUMNS = [STORIES.c[name] for name in StoryState.__dataclass_fields__]

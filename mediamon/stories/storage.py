@@ -6,6 +6,7 @@ Grouping writes with Core statements on the connection of the transaction that
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ class StoryArticle:
     language: str | None
     seen_at: datetime
     duplicate_of: int | None
+    why: dict[str, Any] | None = None  # why it joined (see ``mediamon.stories.grouping``)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ FREQUENCIES_OF = select(FREQUENCIES.c.key, FREQUENCIES.c.articles).where(
     FREQUENCIES.c.key.in_(bindparam("keys", expanding=True))
 )
 COUNT_MEMBERS = select(func.count()).select_from(MEMBERS)
+CENTROID = select(STORY_KEYS.c.key, STORY_KEYS.c.weight).where(
+    STORY_KEYS.c.story_id == bindparam("story_id")
+)
 
 
 def story_state(connection: Connection, story_id: int) -> StoryState | None:
@@ -90,12 +95,12 @@ def start_story(connection: Connection, article: Arrival) -> int:
         "first_seen_at": article.moment,
         "last_seen_at": article.moment,
         "article_count": 1,
+        "norm_squared": _squared_length(article.vector),
     }
     story_id: int = connection.execute(INSERT_STORY, story).scalar_one()
     _insert_member(connection, story_id, article, 0.0)
-    if article.keys:
-        rows = [{"story_id": story_id, "key": key, "articles": 1} for key in article.keys]
-        connection.execute(INSERT_STORY_KEY, rows)
+    if article.vector:
+        connection.execute(INSERT_STORY_KEY, _key_rows(story_id, article))
     return story_id
 
 
@@ -106,30 +111,56 @@ def add_member(
     score: float,
     headlines: Headlines,
 ) -> StoryState:
-    """Put ``article`` into ``story``; the story as it is now."""
+    """Put ``article`` into ``story``, whose centroid it scored ``score`` against (its cosine
+    similarity); the story as it is now."""
     _insert_member(connection, story.id, article, score)
-    added = [{"story_id": story.id, "key": key, "articles": 1} for key in article.keys]
-    _add_counts(connection, STORY_KEYS, added)
+    _add_counts(connection, STORY_KEYS, _key_rows(story.id, article))
+    # |c + v|² = |c|² + 2 c·v + |v|², and c·v = score |c| |v|
+    length = _squared_length(article.vector)
+    dot = score * math.sqrt(story.norm_squared * length)
     grown = _spanning(story, article.moment, article.outlet_id, article.id)
     grown = replace(
         grown,
         article_count=story.article_count + 1,
         headline=headlines.after_adding(connection, story, article),
+        norm_squared=story.norm_squared + 2 * dot + length,
     )
     _save(connection, story, grown)
     return grown
 
 
+def _key_rows(story_id: int, article: Arrival) -> list[dict[str, Any]]:
+    return [
+        {"story_id": story_id, "key": key, "articles": 1, "weight": weight}
+        for key, weight in article.vector.items()
+    ]
+
+
+def _squared_length(vector: dict[str, float]) -> float:
+    return sum(weight * weight for weight in vector.values())
+
+
+def centroid(connection: Connection, story_id: int) -> dict[str, float]:
+    """The weight of each feature in a story's centroid."""
+    rows = connection.execute(CENTROID, {"story_id": story_id})
+    return {key: weight for key, weight in rows}
+
+
 def merge_stories(
-    connection: Connection, target: StoryState, merged: StoryState, headlines: Headlines
+    connection: Connection,
+    target: StoryState,
+    merged: StoryState,
+    headlines: Headlines,
+    centroids_dot: float,
 ) -> StoryState:
-    """Move every article of story ``merged`` into ``target`` and delete the former."""
-    counts = select(STORY_KEYS.c.key, STORY_KEYS.c.articles).where(
+    """Move every article of story ``merged`` into ``target`` and delete the former;
+    ``centroids_dot`` is the dot product of their centroids."""
+    counts = select(STORY_KEYS.c.key, STORY_KEYS.c.articles, STORY_KEYS.c.weight).where(
         STORY_KEYS.c.story_id == merged.id
     )
     moved = [
-        {"story_id": target.id, "key": key, "articles": count}
-        for key, count in connection.execute(counts)
+        {"story_id": target.id, "key": key, "articles": count, "weight": weight}
+        for key, count, weight in connection.execute(counts)
     ]
     connection.execute(delete(STORY_KEYS).where(STORY_KEYS.c.story_id == merged.id))
     _add_counts(connection, STORY_KEYS, moved)
@@ -146,6 +177,7 @@ def merge_stories(
         last_seen_at=max(combined.last_seen_at, merged.last_seen_at),
         article_count=target.article_count + merged.article_count,
         headline=headlines.reloaded(connection, target.id),
+        norm_squared=target.norm_squared + merged.norm_squared + 2 * centroids_dot,
     )
     _save(connection, target, combined)
     return combined
@@ -177,6 +209,7 @@ def _insert_member(connection: Connection, story_id: int, article: Arrival, scor
         "seen_at": article.moment,
         "score": score,
         "keys": sorted(article.keys),
+        "why": article.why,
     }
     connection.execute(INSERT_MEMBER, member)
 
@@ -198,12 +231,18 @@ class KeyFrequencies:
         self.counted[ALL_ARTICLES] += 1
         self.counted.update(keys)
 
+    def forget(self, keys: Iterable[str]) -> None:
+        """Uncount a grouped article, with ``keys`` (it is being regrouped)."""
+        self.counted[ALL_ARTICLES] -= 1
+        self.counted.subtract(keys)
+
     def of(self, keys: Collection[str]) -> tuple[int, dict[str, int]]:
         """How many articles are grouped, and how many of them have each of ``keys``."""
         wanted = [ALL_ARTICLES, *keys]
         found = self.connection.execute(FREQUENCIES_OF, {"keys": wanted})
         stored: dict[str, int] = {key: count for key, count in found}
-        frequencies = {key: stored.get(key, 0) + self.counted[key] for key in wanted}
+        counted = self.counted
+        frequencies = {key: stored.get(key, 0) + counted.get(key, 0) for key in wanted}
         return frequencies.pop(ALL_ARTICLES), frequencies
 
     def write(self) -> None:
@@ -222,10 +261,10 @@ def _add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]]
 def _upsert(dialect: Dialect, table: Table) -> Upsert:
     """Insert a count, or add it to the count stored under the same primary key."""
     statement = dialect.insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=table.primary_key.columns,
-        set_={"articles": table.c.articles + statement.excluded.articles},
-    )
+    added = {"articles": table.c.articles + statement.excluded.articles}
+    if "weight" in table.c:
+        added["weight"] = table.c.weight + statement.excluded.weight
+    return statement.on_conflict_do_update(index_elements=table.primary_key.columns, set_=added)
 
 
 def stories_between(engine: Engine, start: datetime, end: datetime) -> list[StoryView]:
@@ -234,6 +273,12 @@ def stories_between(engine: Engine, start: datetime, end: datetime) -> list[Stor
         query = select(Story).where(Story.first_seen_at >= start, Story.first_seen_at < end)
         stories = session.scalars(query.order_by(Story.first_seen_at, Story.id)).all()
         return [_view(session, story) for story in stories]
+
+
+def story_by_id(engine: Engine, story_id: int) -> StoryView | None:
+    with Session(engine) as session:
+        story = session.get(Story, story_id)
+        return _view(session, story) if story else None
 
 
 def story_of(engine: Engine, article_id: int) -> StoryView | None:
@@ -245,7 +290,7 @@ def story_of(engine: Engine, article_id: int) -> StoryView | None:
 
 def _view(session: Session, story: Story) -> StoryView:
     query = (
-        select(ArticleRow, StoryMember.seen_at)
+        select(ArticleRow, StoryMember.seen_at, StoryMember.why)
         .join(StoryMember, StoryMember.article_id == ArticleRow.id)
         .where(StoryMember.story_id == story.id)
         .order_by(StoryMember.seen_at, ArticleRow.id)
@@ -259,7 +304,8 @@ def _view(session: Session, story: Story) -> StoryView:
             row.language,
             seen,
             row.duplicate_of,
+            why,
         )
-        for row, seen in session.execute(query)
+        for row, seen, why in session.execute(query)
     ]
     return StoryView(story.id, story.headline, story.first_outlet_id, story.first_seen_at, articles)

@@ -12,6 +12,7 @@ from mediamon.core.db import open_database
 from mediamon.core.minhash import TextSignature, signature_of
 from mediamon.core.models import MinHashSignature
 from mediamon.store import saving
+from mediamon.store.dedup import copy_signature
 from mediamon.store.saving import save_articles
 from tests.support.articles import make_article
 
@@ -41,9 +42,9 @@ def test_a_batch_computes_each_signature_once(
 
     def counting(text: str) -> TextSignature | None:
         computed.append(text)
-        return signature_of(text)
+        return copy_signature(text)
 
-    monkeypatch.setattr(saving, "signature_of", counting)
+    monkeypatch.setattr(saving, "copy_signature", counting)
     items = [make_article(f"https://{host}/1", WIRE) for host in ("wire.example", "b.example")]
     first, copy = save_articles(engine, items)
     assert computed == [WIRE, WIRE]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from mediamon.cli import main
 from mediamon.core.db import open_database
 from mediamon.core.models import ArticleRow, EntityKeyFrequency, Story, StoryKey, StoryMember
+from mediamon.stories.features import article_features
 from mediamon.stories.storage import ALL_ARTICLES, StoryView, stories_between, story_of
 from pipelines.stories import StoriesPipeline
 from tests.support.articles import Pipelines, make_article
@@ -229,8 +230,10 @@ def test_a_story_grown_by_another_process_keeps_its_headline_right(
 
 def assert_consistent(engine: Engine) -> None:
     """Every stored article is in one story, and what is stored about stories agrees with their
-    members: counts, time spans, key counts, key frequencies and representative headlines."""
+    members: counts, time spans, key counts, centroid lengths, feature frequencies (of every
+    feature of the members' texts) and representative headlines."""
     with Session(engine) as session:
+        texts = {i: text for i, text in session.execute(select(ArticleRow.id, ArticleRow.text))}
         query = (
             select(StoryMember, ArticleRow.title)
             .join(ArticleRow, ArticleRow.id == StoryMember.article_id)
@@ -248,14 +251,18 @@ def assert_consistent(engine: Engine) -> None:
             story, counts = stories[story_id], Counter[str]()
             for member, _ in story_members:
                 counts.update(member.keys)
-            all_keys.update(counts)
+                all_keys.update(list(article_features(texts[member.article_id])))
             assert story.article_count == len(story_members)
             assert story.first_seen_at == story_members[0][0].seen_at
             assert story.last_seen_at == max(member.seen_at for member, _ in story_members)
             earliest = [m.article_id for m, _ in story_members if m.seen_at == story.first_seen_at]
             assert story.first_article_id in earliest
-            keys = select(StoryKey.key, StoryKey.articles).where(StoryKey.story_id == story_id)
-            assert {key: count for key, count in session.execute(keys)} == counts
+            keys = select(StoryKey.key, StoryKey.articles, StoryKey.weight).where(
+                StoryKey.story_id == story_id
+            )
+            stored = session.execute(keys).all()
+            assert {key: count for key, count, _ in stored} == counts
+            assert story.norm_squared == pytest.approx(sum(w * w for *_, w in stored))
             _, representative = max(
                 story_members, key=lambda pair: sum(counts[key] - 1 for key in pair[0].keys)
             )
