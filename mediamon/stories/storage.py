@@ -77,6 +77,14 @@ FREQUENCIES_OF = select(FREQUENCIES.c.key, FREQUENCIES.c.articles).where(
     FREQUENCIES.c.key.in_(bindparam("keys", expanding=True))
 )
 COUNT_MEMBERS = select(func.count()).select_from(MEMBERS)
+# Every column of a story but its id, set at once: one statement built once, rather than one
+# built per change.
+SAVED_FIELDS = [name for name in StoryState.__dataclass_fields__ if name != "id"]
+UPDATE_STORY = (
+    update(STORIES)
+    .where(STORIES.c.id == bindparam("story_id"))
+    .values({name: bindparam(f"new_{name}") for name in SAVED_FIELDS})
+)
 CENTROID = select(STORY_KEYS.c.key, STORY_KEYS.c.weight).where(
     STORY_KEYS.c.story_id == bindparam("story_id")
 )
@@ -193,13 +201,9 @@ def _spanning(story: StoryState, moment: datetime, outlet_id: str, article_id: i
 
 
 def _save(connection: Connection, old: StoryState, new: StoryState) -> None:
-    changed = {
-        name: getattr(new, name)
-        for name in StoryState.__dataclass_fields__
-        if getattr(new, name) != getattr(old, name)
-    }
-    if changed:
-        connection.execute(update(STORIES).where(STORIES.c.id == old.id).values(**changed))
+    if new != old:
+        values = {f"new_{name}": getattr(new, name) for name in SAVED_FIELDS}
+        connection.execute(UPDATE_STORY, {"story_id": old.id, **values})
 
 
 def _insert_member(connection: Connection, story_id: int, article: Arrival, score: float) -> None:
@@ -217,11 +221,14 @@ def _insert_member(connection: Connection, story_id: int, article: Arrival, scor
 class KeyFrequencies:
     """In how many grouped articles each key occurs (the rarity weights of grouping), as one
     grouping transaction sees them. What it counts is written at the end of the transaction
-    (``write``), in one statement rather than one per article."""
+    (``write``), in one statement rather than one per article. What it read is kept for the
+    transaction: no other process writes counts during it (see ``mediamon.stories.grouping``),
+    and the articles of a batch share most of their keys, so each is read once per batch."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.counted: Counter[str] = Counter()
+        self.stored: dict[str, int] = {}
         if connection.scalar(TOTAL) is None:  # grouped before the total was kept
             total = COUNT_MEMBERS.scalar_subquery()
             connection.execute(insert(FREQUENCIES).values(key=ALL_ARTICLES, articles=total))
@@ -239,8 +246,12 @@ class KeyFrequencies:
     def of(self, keys: Collection[str]) -> tuple[int, dict[str, int]]:
         """How many articles are grouped, and how many of them have each of ``keys``."""
         wanted = [ALL_ARTICLES, *keys]
-        found = self.connection.execute(FREQUENCIES_OF, {"keys": wanted})
-        stored: dict[str, int] = {key: count for key, count in found}
+        stored = self.stored
+        unread = [key for key in wanted if key not in stored]
+        if unread:
+            stored.update(dict.fromkeys(unread, 0))
+            found = self.connection.execute(FREQUENCIES_OF, {"keys": unread})
+            stored.update({key: count for key, count in found})
         counted = self.counted
         frequencies = {key: stored.get(key, 0) + counted.get(key, 0) for key in wanted}
         return frequencies.pop(ALL_ARTICLES), frequencies
@@ -249,6 +260,7 @@ class KeyFrequencies:
         rows = [{"key": key, "articles": count} for key, count in self.counted.items()]
         _add_counts(self.connection, FREQUENCIES, rows)
         self.counted.clear()
+        self.stored.clear()
 
 
 def _add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
