@@ -10,8 +10,9 @@ while it is active, that is while the article is within ``WINDOW`` of its articl
 story idle longer than that takes no more). Otherwise the article starts a story of its own.
 
 An article that fits two stories joins the best, and merges the other into it only if the two
-stories' centroids are as similar to each other as ``MERGE_SCORE``: an article on the border of
-two developments cannot chain them. Merges are logged with their reason. A copy
+stories' centroids are as similar to each other as ``MERGE_SCORE`` (more, by ``SCORE_PER_DAY``,
+for each day between the two stories' spans): an article on the border of two developments
+cannot chain them. Merges are logged with their reason. A copy
 (``duplicate_of``) joins its original's story if that story is open at the copy's time; a
 reprint after that is grouped by its content like any article.
 
@@ -265,7 +266,7 @@ def _merged_if_close(
     mine, theirs = centroid(connection, story.id), centroid(connection, other.id)
     dot = sum(weight * theirs.get(key, 0.0) for key, weight in mine.items())
     similarity = dot / math.sqrt(story.norm_squared * other.norm_squared)
-    if similarity < MERGE_SCORE:
+    if similarity < _merge_score(story, other):
         return story
     logger.info(
         "story %d merged into story %d: article %d fits both, and they are %.2f similar",
@@ -275,6 +276,17 @@ def _merged_if_close(
         similarity,
     )
     return merge_stories(connection, story, other, grouping.headlines, dot)
+
+
+def _merge_score(story: StoryState, other: StoryState) -> float:
+    """The similarity two stories need to merge: more the longer the gap between their spans,
+    as an article needs more to join a story the longer it has been idle."""
+    gap = max(
+        other.first_seen_at - story.last_seen_at,
+        story.first_seen_at - other.last_seen_at,
+        timedelta(0),
+    )
+    return MERGE_SCORE + SCORE_PER_DAY * (gap / timedelta(days=1))
 
 
 def _rarity(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, float]:

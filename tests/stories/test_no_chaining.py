@@ -114,6 +114,20 @@ def test_one_article_that_fits_two_stories_does_not_merge_them(engine: Engine) -
     assert stories_of(engine, strike) != stories_of(engine, pipeline)
 
 
+@pytest.mark.parametrize("days_apart", [3, 3.75])
+def test_an_article_between_two_reports_days_apart_does_not_merge_their_stories(
+    engine: Engine, days_apart: float
+) -> None:
+    # The two reports are as similar as two stories that merge, but the more days apart they
+    # are, the more similar they must be, as for an article joining a story.
+    apart = timedelta(days=days_apart)
+    first = store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
+    later = store(engine, "https://wire.example/2", SHEBEKINO_MAY_11, published=MAY_10 + apart)
+    between = [*SHEBEKINO_MAY_10[:2], *SHEBEKINO_MAY_11[:2]]
+    store(engine, "https://roundup.example/1", between, published=MAY_10 + apart / 2)
+    assert story(engine, first).id != story(engine, later).id
+
+
 def test_a_story_idle_past_its_window_does_not_take_a_new_article_about_the_same_place(
     engine: Engine,
 ) -> None:
