@@ -13,7 +13,6 @@ from scrapy.statscollectors import StatsCollector
 from mediamon.core.article import Article
 from mediamon.core.config_models import TopicModel
 from mediamon.core.context import context_from_settings
-from mediamon.core.plausible_dates import plausible_or_none
 from mediamon.query.topics import TopicTagger
 
 
@@ -39,10 +38,8 @@ class TopicsPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
-        # a listing's date only when plausible: a placeholder year 1 has no day in every zone
-        published = item.published_at or plausible_or_none(item.hint_published, item.fetched_at)
         item.topics = self.tagger.tag(
-            item.title or item.hint_title, item.text, item.language, published
+            item.title or item.hint_title, item.text, item.language, item.trusted_published
         )
         if self.stats is not None and item.topics:
             self.stats.inc_value("mediamon/topics/tagged")

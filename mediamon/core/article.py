@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mediamon.core.minhash import TextSignature
+from mediamon.core.plausible_dates import plausible_or_none
 
 
 @dataclass
@@ -82,3 +83,9 @@ class Article:
     # store
     id: int | None = None
     """Database id once stored (store)."""
+
+    @property
+    def trusted_published(self) -> datetime | None:
+        """The publication date to go by: the extract stage's (always plausible), else the
+        listing's when plausible (an item that skipped extraction may carry a placeholder)."""
+        return self.published_at or plausible_or_none(self.hint_published, self.fetched_at)

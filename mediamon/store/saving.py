@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
 from mediamon.core.models import ArticleRow, ArticleTopic, compress_html, table_of
-from mediamon.core.plausible_dates import plausible_or_none
 from mediamon.core.textclean import clean_title
 from mediamon.extract.canonical import canonicalize
 from mediamon.extract.date_sources import hint_source
@@ -171,8 +170,7 @@ def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
 
 def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
     """The columns of an article row; a stored row keeps its URLs and its first original."""
-    # an item that skipped extraction has only its listing's date, and it may be a placeholder
-    published = item.published_at or plausible_or_none(item.hint_published, item.fetched_at)
+    published = item.trusted_published
     listed_by = hint_source(item.hint_source) if published is not None else None
     values: dict[str, Any] = {
         "title": item.title or clean_title(item.hint_title),
