@@ -26,16 +26,12 @@ import asyncio
 import hashlib
 import inspect
 import json
-import os
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import urllib.request
 from collections import Counter
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +43,10 @@ from mediamon.core.models import ArticleRow, EntityKeyFrequency, Story, StoryKey
 from mediamon.world import OutletWorld
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.append(str(REPO))  # bench.revisions
+
+from bench.revisions import measured, package_at  # noqa: E402
+
 CORPUS_DIRECTORY = Path(tempfile.gettempdir()) / "mediamon-bench-stories"
 STORE_BATCH = 64  # pipelines.store.BATCH_SIZE
 
@@ -212,35 +212,6 @@ def _digest(value: Any) -> str:
     return hashlib.sha1(repr(value).encode()).hexdigest()
 
 
-def measure_in_process(corpus: Path, pipelines_root: Path) -> dict[str, Any]:
-    """``measure`` in a new process whose ``pipelines`` package is the one in ``pipelines_root``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(pipelines_root), str(REPO)])
-    result = subprocess.run(
-        [sys.executable, __file__, "--measure", str(corpus)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=pipelines_root,
-        check=True,
-    )
-    figures: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    return figures
-
-
-def pipelines_of(revision: str, directory: Path) -> Path:
-    """Unpack the ``pipelines`` package of a git ``revision`` into ``directory``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, "pipelines"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(directory, filter="data")
-    return directory
-
-
 def report(name: str, figures: dict[str, Any]) -> None:
     print(
         f"{name:>9}: {figures['cpu_ms_per_article']:.3f} ms CPU per article "
@@ -263,12 +234,13 @@ def main() -> None:
         print(json.dumps(measure(args.measure)))
         return
     corpus = args.corpus or corpus_path(args.outlets, args.articles, args.default)
-    current = measure_in_process(corpus, REPO)
+    current = measured(__file__, str(corpus), REPO)
     report("current", current)
     figures: dict[str, Any] = {"current": current}
     if args.baseline:
         with tempfile.TemporaryDirectory() as directory:
-            baseline = measure_in_process(corpus, pipelines_of(args.baseline, Path(directory)))
+            pipelines = package_at(args.baseline, "pipelines", Path(directory))
+            baseline = measured(__file__, str(corpus), pipelines)
         report("baseline", baseline)
         figures |= {
             "baseline": baseline,

@@ -15,21 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter, defaultdict
 from datetime import timedelta
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.append(str(REPO))  # the stream generator; mediamon from PYTHONPATH first
 
+from bench.revisions import measured, package_at  # noqa: E402
 from bench.story_stream import StreamArticle, generate  # noqa: E402
 
 BATCH = 64
@@ -179,35 +176,6 @@ def stream_summary() -> dict[str, Any]:
     }
 
 
-def measure_in_process(order: str, mediamon_root: Path) -> dict[str, Any]:
-    """``measure`` in a new process whose ``mediamon`` package is the one in ``mediamon_root``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")}
-    env["PYTHONPATH"] = str(mediamon_root)
-    result = subprocess.run(
-        [sys.executable, __file__, "--measure", order],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=mediamon_root,
-        check=True,
-    )
-    figures: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
-    return figures
-
-
-def mediamon_of(revision: str, directory: Path) -> Path:
-    """Unpack the ``mediamon`` package of a git ``revision`` into ``directory``."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, "mediamon"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(directory, filter="data")
-    return directory
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", help="git revision whose mediamon/ to compare against")
@@ -220,10 +188,10 @@ def main() -> None:
     roots = {"current": REPO}
     with tempfile.TemporaryDirectory() as directory:
         if args.baseline:
-            roots["baseline"] = mediamon_of(args.baseline, Path(directory))
+            roots["baseline"] = package_at(args.baseline, "mediamon", Path(directory))
         for name, root in roots.items():
             for order in ORDERS:
-                print(json.dumps({"code": name, **measure_in_process(order, root)}), flush=True)
+                print(json.dumps({"code": name, **measured(__file__, order, root)}), flush=True)
 
 
 if __name__ == "__main__":

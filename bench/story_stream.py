@@ -283,7 +283,7 @@ def _copies(
 ) -> list[StreamArticle]:
     """Wire copies: another outlet of the language runs the text hours later, with its own
     boilerplate lines."""
-    copies = []
+    copies: list[StreamArticle] = []
     for original in chance.sample(articles, int(len(articles) * COPY_SHARE)):
         outlet = chance.choice([o for o in outlets if o.language == original.language])
         published = original.published + timedelta(hours=chance.uniform(1, 12))
