@@ -50,6 +50,7 @@ from mediamon.stories.storage import (
     KeyFrequencies,
     add_member,
     centroid,
+    languages_of,
     merge_stories,
     start_story,
     story_state,
@@ -60,7 +61,11 @@ JOIN_SCORE = 0.3
 # How much more similar an article must be per day away from the story's latest article: two
 # reports of shelling in one town on different days share the town and the governor.
 SCORE_PER_DAY = 0.2
-MERGE_SCORE = 0.35
+# The similarity two stories need to merge: stories in different languages share only names,
+# numbers and cognates, not a language's everyday words, so the same cosine says more about them;
+# the more of their languages two stories have in common, the nearer to MERGE_SCORE.
+CROSS_LINGUAL_MERGE_SCORE = 0.35
+MERGE_SCORE = 0.55
 COPY_SCORE = 1.0
 # How many shared features a reader is shown, to explain why an article joined its story.
 SHOWN_SHARED = 6
@@ -266,7 +271,7 @@ def _merged_if_close(
     mine, theirs = centroid(connection, story.id), centroid(connection, other.id)
     dot = sum(weight * theirs.get(key, 0.0) for key, weight in mine.items())
     similarity = dot / math.sqrt(story.norm_squared * other.norm_squared)
-    if similarity < _merge_score(story, other):
+    if similarity < _merge_score(connection, story, other):
         return story
     logger.info(
         "story %d merged into story %d: article %d fits both, and they are %.2f similar",
@@ -278,15 +283,19 @@ def _merged_if_close(
     return merge_stories(connection, story, other, grouping.headlines, dot)
 
 
-def _merge_score(story: StoryState, other: StoryState) -> float:
-    """The similarity two stories need to merge: more the longer the gap between their spans,
-    as an article needs more to join a story the longer it has been idle."""
+def _merge_score(connection: Connection, story: StoryState, other: StoryState) -> float:
+    """The similarity two stories need to merge: more the more of their languages they have in
+    common, and the longer the gap between their spans (as an article needs more to join a
+    story the longer it has been idle)."""
+    mine, theirs = languages_of(connection, story.id), languages_of(connection, other.id)
+    common = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
     gap = max(
         other.first_seen_at - story.last_seen_at,
         story.first_seen_at - other.last_seen_at,
         timedelta(0),
     )
-    return MERGE_SCORE + SCORE_PER_DAY * (gap / timedelta(days=1))
+    least = CROSS_LINGUAL_MERGE_SCORE + (MERGE_SCORE - CROSS_LINGUAL_MERGE_SCORE) * common
+    return least + SCORE_PER_DAY * (gap / timedelta(days=1))
 
 
 def _rarity(frequencies: KeyFrequencies, keys: Collection[str]) -> dict[str, float]:

@@ -32,6 +32,7 @@ from mediamon.core.models import ArticleRow, Story, StoryMember
 from mediamon.stories.headlines import Headlines
 from mediamon.stories.records import (
     ALL_ARTICLES,
+    ARTICLES,
     FREQUENCIES,
     MEMBERS,
     STORIES,
@@ -152,6 +153,17 @@ def centroid(connection: Connection, story_id: int) -> dict[str, float]:
     """The weight of each feature in a story's centroid."""
     rows = connection.execute(CENTROID, {"story_id": story_id})
     return {key: weight for key, weight in rows}
+
+
+def languages_of(connection: Connection, story_id: int) -> set[str]:
+    """The languages a story's articles are written in (those known)."""
+    query = (
+        select(ARTICLES.c.language)
+        .distinct()
+        .join(MEMBERS, MEMBERS.c.article_id == ARTICLES.c.id)
+        .where(MEMBERS.c.story_id == story_id, ARTICLES.c.language.is_not(None))
+    )
+    return set(connection.scalars(query))
 
 
 def merge_stories(
