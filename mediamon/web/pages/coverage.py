@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import as_of, days_to, overview, story_detail, topic_coverage
 from mediamon.web.rendering import render
 
@@ -52,3 +53,14 @@ def story_page(request: Request, story_id: int) -> HTMLResponse:
     if story is None:
         raise HTTPException(404, f"There is no story {story_id}.")
     return render(request, "story.html", story=story)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int) -> HTMLResponse:
+    """An article's clean text with what each cleaning layer removed marked in place, where its
+    dates came from, its versions word by word, and its raw HTML as source."""
+    ctx, reader = request.app.state.ctx, request.app.state.reader
+    article = article_detail(reader, ctx.config, article_id)
+    if article is None:
+        raise HTTPException(404, f"There is no article {article_id}.")
+    return render(request, "article.html", article=article)
