@@ -7,7 +7,7 @@ shown (the ``plain`` filter) besides each scraped string being isolated in ``<bd
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ NAVIGATION = (
 
 def when(moment: datetime | None) -> str:
     """'2023-05-22 09:14 UTC', or an em dash for a moment that is not known."""
-    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+    return "—" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def controls_shown(text: str) -> str:

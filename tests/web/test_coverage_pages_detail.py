@@ -118,3 +118,19 @@ def test_the_article_shows_each_date_with_where_it_came_from(
     assert detail.removed_count == 1 and detail.changes == ()
     assert "<script>" in detail.raw_html
     assert article_detail(engine, config, article_id + 1) is None
+
+
+def test_times_are_shown_in_utc_and_lags_in_words() -> None:
+    from zoneinfo import ZoneInfo
+
+    from mediamon.web.rendering import lag, when
+
+    berlin = datetime(2023, 5, 22, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert when(berlin) == "2023-05-22 09:30 UTC"
+    assert when(None) == "—"
+    assert [lag(timedelta(minutes=m)) for m in (0, 45, 200, 60 * 26)] == [
+        "first",
+        "+45 min",
+        "+3 h 20 min",
+        "+1 d 2 h",
+    ]
