@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -28,6 +28,7 @@ from mediamon.store.saving import store_article
 from mediamon.web.app import create_app
 from tests.support import PROJECT_CONFIG, run_mediamon
 from tests.support.accessibility import ACCESSIBILITY_CHECK, MIN_CONTRAST
+from tests.support.articles import Pipelines
 from tests.support.web_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -77,9 +78,7 @@ def workspace(world: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     engine = open_database(url)
     newest = newest_published(engine)
     versioned = store_corrected_article(engine, newest)
-    hostile = tuple(
-        store_hostile(engine, newest, n, address) for n, address in enumerate(HOSTILE_URLS)
-    )
+    hostile = store_hostile(engine, newest)
     story, article = story_with_an_appeal(engine)
     app = create_app(Context(load_config(config_dir, url), engine))
     with serving(app) as base:
@@ -121,19 +120,24 @@ def store_corrected_article(engine: Engine, when: datetime) -> int:
     return stored
 
 
-def store_hostile(engine: Engine, when: datetime, number: int, url: str) -> int:
-    item = article(
-        url,
-        HOSTILE_TEXT,
-        when - timedelta(minutes=number + 1),
-        title=HOSTILE_TITLE,
-        authors=[HOSTILE_AUTHOR],
-        outlet_id="hostile",
-    )
-    item.html = f"<html><body><h1>{HOSTILE_TITLE}</h1>{HOSTILE_TEXT}</body></html>".encode()
-    stored = store_article(engine, item)
-    assert stored is not None
-    return stored
+def store_hostile(engine: Engine, when: datetime) -> tuple[int, ...]:
+    """The hostile articles, through the store and stories pipelines: the second, the same text
+    at another address, is a copy in the first one's story."""
+    items = []
+    for number, url in enumerate(HOSTILE_URLS):
+        item = article(
+            url,
+            HOSTILE_TEXT,
+            when - timedelta(minutes=number + 1),
+            title=HOSTILE_TITLE,
+            authors=[HOSTILE_AUTHOR],
+            outlet_id=f"hostile-{number}",
+        )
+        item.html = f"<html><body><h1>{HOSTILE_TITLE}</h1>{HOSTILE_TEXT}</body></html>".encode()
+        items.append(item)
+    stored = tuple(item.id for item in Pipelines(engine).run_batch(items))
+    assert all(isinstance(article_id, int) for article_id in stored)
+    return cast(tuple[int, ...], stored)
 
 
 def story_with_an_appeal(engine: Engine) -> tuple[int, int]:
@@ -183,6 +187,15 @@ def tab(browser: Any) -> Iterator[Tab]:
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     yield Tab(page, calls, dialogs)
     context.close()
+
+
+def story_of(engine: Engine, article_id: int) -> int:
+    with Session(engine) as session:
+        story_id = session.scalar(
+            select(StoryMember.story_id).where(StoryMember.article_id == article_id)
+        )
+    assert story_id is not None, f"article {article_id} is in no story"
+    return story_id
 
 
 def stored_row(engine: Engine, article_id: int) -> ArticleRow:
@@ -261,8 +274,9 @@ VISIBLE_TEXT = """
         lambda w: f"/topics/{TOPIC}",
         lambda w: f"/articles/{w.hostile[0]}",
         lambda w: f"/articles/{w.hostile[1]}",
+        lambda w: f"/stories/{story_of(w.engine, w.hostile[0])}",
     ],
-    ids=["overview", "topic", "article-javascript-url", "article-rlo-url"],
+    ids=["overview", "topic", "article-javascript-url", "article-rlo-url", "story"],
 )
 def test_hostile_content_runs_nothing(
     workspace: Workspace, tab: Tab, path_of: Callable[[Workspace], str]
