@@ -200,3 +200,13 @@ def test_a_bad_address_is_a_page_that_says_why(
     answer, page = get(site + path)
     assert answer == status
     assert says in page and "<h1>" in page
+
+
+def test_an_empty_database_gives_pages_that_say_so(engine: Engine, config: Config) -> None:
+    with serving(create_app(Context(config, engine))) as base:
+        status, overview = get(base + "/")
+        assert status == 200
+        assert "No stories on the configured topics in the week." in overview
+        assert "No runs recorded yet." in overview
+        status, topic = get(base + f"/topics/{TOPIC}")
+        assert status == 200 and "No article on this topic in these days." in topic
