@@ -9,7 +9,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from mediamon.web.queries.article import article_detail
-from mediamon.web.queries.coverage import as_of, days_to, overview, story_detail, topic_coverage
+from mediamon.web.queries.coverage import (
+    WEEK_DAYS,
+    as_of,
+    days_to,
+    overview,
+    story_detail,
+    topic_coverage,
+)
 from mediamon.web.rendering import render
 
 router = APIRouter()
@@ -32,7 +39,9 @@ def topic_page(
     until: Annotated[
         date | None, Query(description="The last day shown (UTC) [default: the newest].")
     ] = None,
-    days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="How many days to show.")] = 7,
+    days: Annotated[
+        int, Query(ge=1, le=MAX_DAYS, description="How many days to show.")
+    ] = WEEK_DAYS,
 ) -> HTMLResponse:
     """A topic's stories ranked as in the digest, its coverage chart by outlet label, and the
     story x outlet matrix."""

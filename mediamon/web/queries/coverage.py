@@ -30,10 +30,10 @@ from mediamon.digest.model import Story as RankedStory
 from mediamon.digest.selection import ArticleRecord, articles_in_period
 from mediamon.stories.storage import StoryArticle, story_by_id, why_joined
 
-WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 UNLABELLED = "unlabelled"
 NEWEST_DEVELOPMENTS = 10
+WEEK_DAYS = 7
 LAST_RUNS = 5
 MATRIX_STORIES = 30
 
@@ -109,7 +109,7 @@ def overview(engine: Engine, config: Config) -> Overview:
     """Each topic's stories on the newest day and in the week to it, the newest developments,
     the collection's health notes and the last runs."""
     last_day = as_of(engine).date()
-    today, week = days_to(last_day, 1), days_to(last_day, 7)
+    today, week = days_to(last_day, 1), days_to(last_day, WEEK_DAYS)
     records = articles_in_period(engine, week.start, week.end, [t.id for t in config.topics])
     summaries = tuple(
         topic_summary(topic.id, topic.name, records, today) for topic in config.topics
