@@ -61,7 +61,7 @@ class PostgresqlDialect:
         cursor = dbapi_connection.cursor()
         cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         cursor.close()
-        dbapi_connection.commit()  # undone with a transaction rolled back
+        dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
 
     def anchored(self, url: URL, directory: Path) -> URL:
         return url
