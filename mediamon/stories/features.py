@@ -6,7 +6,7 @@ or more, not capitalised) are reduced the same way, transliterated to a consonan
 prefixed with ``~``: an inflected word keeps its key ("вакцины", "вакцину" are "~vkn"), and so
 do the cognates that news languages share ("vaccine", "вакцина", "wakcyna"; "sanctions",
 "санкции"; "referendum", "референдум"), which is the offline cross-lingual signal beyond names.
-Each feature weighs its rarity among the articles grouped so far (names four times as much),
+Each feature weighs its rarity among the articles grouped so far (names eight times as much),
 only the ``MAX_FEATURES`` heaviest are kept, and the vector has unit length, so that stories
 compare by cosine similarity whatever the length of the articles.
 """
@@ -25,7 +25,7 @@ CONTENT_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{5,}")
 TERM_PREFIX = "~"
 TERM_CONSONANTS = 4
 MIN_TERM_CONSONANTS = 3
-NAME_WEIGHT = 4.0
+NAME_WEIGHT = 8.0
 MAX_FEATURES = 48
 
 
