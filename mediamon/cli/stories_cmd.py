@@ -4,7 +4,6 @@ explains one story, `stories regroup` rebuilds stories from the stored articles.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import click
 
@@ -15,9 +14,6 @@ from mediamon.cli.common import (
     reading_config_options,
 )
 from mediamon.core.context import Context
-
-if TYPE_CHECKING:
-    from mediamon.stories.storage import StoryArticle
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_WINDOW = timedelta(days=DEFAULT_WINDOW_DAYS)
@@ -85,7 +81,7 @@ def listed(since: datetime | None, start: datetime, min_outlets: int) -> str:
 def show(ctx: Context, story_id: int) -> None:
     """Show a story's articles, each with why it joined: its similarity to the story and the
     names and words it shares, or that it copies an article of the story."""
-    from mediamon.stories.storage import story_by_id
+    from mediamon.stories.storage import story_by_id, why_joined
 
     story = story_by_id(ctx.engine, story_id)
     if story is None:
@@ -95,19 +91,6 @@ def show(ctx: Context, story_id: int) -> None:
     for article in story.articles:
         click.echo(f"  {article.seen_at:%Y-%m-%d %H:%M}  [{article.outlet_id}] {article.title}")
         click.echo(f"      {why_joined(article)}")
-
-
-def why_joined(article: StoryArticle) -> str:
-    why = article.why or {}
-    how = why.get("how")
-    if how == "first":
-        return "started the story"
-    if how == "copy":
-        return f"copy of article {article.duplicate_of}"
-    if how == "similar":
-        shared = ", ".join([*why.get("names", []), *why.get("terms", [])])
-        return f"similarity {why['score']:.2f}; shares {shared}"
-    return "grouped before reasons were kept (mediamon stories regroup)"
 
 
 @stories.command()

@@ -321,3 +321,18 @@ def _view(session: Session, story: Story) -> StoryView:
         for row, seen, why in session.execute(query)
     ]
     return StoryView(story.id, story.headline, story.first_outlet_id, story.first_seen_at, articles)
+
+
+def why_joined(article: StoryArticle) -> str:
+    """Why the article is in its story, in words: it started it, copies an article of it, or
+    shares names and words with it (and how similar it is)."""
+    why = article.why or {}
+    how = why.get("how")
+    if how == "first":
+        return "started the story"
+    if how == "copy":
+        return f"copy of article {article.duplicate_of}"
+    if how == "similar":
+        shared = ", ".join([*why.get("names", []), *why.get("terms", [])])
+        return f"similarity {why['score']:.2f}; shares {shared}"
+    return "grouped before reasons were kept (mediamon stories regroup)"

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mediamon.core.context import Context
+from mediamon.web.database import read_only_engine
+from mediamon.web.pages import coverage
+from mediamon.web.rendering import render
 from mediamon.web.security import install_security
+
+STATIC = Path(__file__).with_name("static")
+
+ROUTERS: list[APIRouter] = [coverage.router]
+"""Every page and API router the app serves: add a router here, not in create_app."""
 
 
 def create_app(ctx: Context, token: str | None = None) -> FastAPI:
@@ -13,5 +27,19 @@ def create_app(ctx: Context, token: str | None = None) -> FastAPI:
     (None: no login, allowed only on a loopback bind, which :mod:`mediamon.web.server` checks)."""
     app = FastAPI(title="mediamon", docs_url=None, redoc_url=None)
     app.state.ctx = ctx
+    app.state.reader = read_only_engine(ctx.config.settings.database_url)
     install_security(app, token)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(StarletteHTTPException, page_error)
     return app
+
+
+async def page_error(request: Request, exc: Exception) -> Response:
+    """An error of a page, as a page; the API's errors stay JSON."""
+    assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, exc)
+    message = str(exc.detail) if exc.status_code == 404 else "That did not work."
+    return render(request, "not_found.html", status_code=exc.status_code, message=message)

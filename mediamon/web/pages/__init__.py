@@ -1,0 +1,1 @@
+"""The workspace's HTML pages, one module per group of pages, each with its own router."""
