@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mediamon.core.context import Context
+from mediamon.web import api
 from mediamon.web.database import read_only_engine
 from mediamon.web.pages import coverage
 from mediamon.web.rendering import render
@@ -18,7 +19,7 @@ from mediamon.web.security import install_security
 
 STATIC = Path(__file__).with_name("static")
 
-ROUTERS: list[APIRouter] = [coverage.router]
+ROUTERS: list[APIRouter] = [coverage.router, api.router]
 """Every page and API router the app serves: add a router here, not in create_app."""
 
 

@@ -1,8 +1,7 @@
 """Serving the workspace: the access rule for the address bound, the token, uvicorn.
 
 Bound to a loopback address the workspace needs no login; any other address needs a token, or
-it does not start. Pages and API calls read through an engine whose connections refuse writes;
-only the actions (pin a template line, re-extract an article...) use the writing engine.
+it does not start.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ import sys
 from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy import make_url
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from mediamon.core.context import Context
-from mediamon.core.dialects import dialect_for_url
 from mediamon.web.app import create_app
 
 TOKEN_ENV = "MEDIAMON_WEB_TOKEN"
@@ -63,15 +60,13 @@ def check_access(host: str, token: str | None) -> None:
 
 
 def workspace_app(ctx: Context, token: str | None) -> FastAPI:
-    """The app over ``ctx``: reads through a read-only engine, actions through ``ctx.engine``.
+    """The app over ``ctx`` (it reads through a read-only engine, see
+    :mod:`mediamon.web.database`; only the actions write, through ``ctx.engine``).
 
     Without a token only loopback host names are answered, so a web page cannot reach the
     workspace through a DNS name rebound to 127.0.0.1.
     """
-    url = make_url(ctx.config.settings.database_url)
-    reader = dialect_for_url(ctx.config.settings.database_url).make_read_only_engine(url)
-    app = create_app(Context(ctx.config, reader), token)
-    app.state.write_engine = ctx.engine
+    app = create_app(ctx, token)
     if token is None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(LOOPBACK_NAMES))
     return app

@@ -43,11 +43,6 @@ class Dialect(Protocol):
         """An engine on the database at ``url``, set up as mediamon needs it."""
         ...
 
-    def make_read_only_engine(self, url: URL) -> Engine:
-        """An engine on the database at ``url`` whose connections refuse every write (the web
-        workspace's pages read through it)."""
-        ...
-
     def anchored(self, url: URL, directory: Path) -> URL:
         """``url`` with a relative file path taken as relative to ``directory``."""
         ...

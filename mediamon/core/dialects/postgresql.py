@@ -57,12 +57,6 @@ class PostgresqlDialect:
             url = url.set(drivername="postgresql+psycopg")
         return create_engine(url, pool_pre_ping=True)
 
-    def make_read_only_engine(self, url: URL) -> Engine:
-        if url.drivername == "postgresql":
-            url = url.set(drivername="postgresql+psycopg")
-        options = {"options": "-c default_transaction_read_only=on"}
-        return create_engine(url, pool_pre_ping=True, connect_args=options)
-
     def anchored(self, url: URL, directory: Path) -> URL:
         return url
 

@@ -48,11 +48,6 @@ class SqliteDialect:
         event.listen(engine, "connect", _SqlitePragmas(timeout))
         return engine
 
-    def make_read_only_engine(self, url: URL) -> Engine:
-        engine = self.make_engine(url)
-        event.listen(engine, "connect", _query_only)
-        return engine
-
     def anchored(self, url: URL, directory: Path) -> URL:
         path = _file_path(url.database)
         if path is None:
@@ -101,12 +96,6 @@ def _make_parent_dir(database: str | None) -> None:
     path = _file_path(database)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-
-
-def _query_only(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
 
 
 class _SqlitePragmas:
