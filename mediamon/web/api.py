@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -81,8 +81,14 @@ router = APIRouter(prefix=PREFIX, route_class=JsonErrors, responses=ERRORS, tags
 # Parameters --------------------------------------------------------------------------------------
 
 Cursor = Annotated[
-    str | None, Query(max_length=512, description="The next_cursor of the previous page.")
+    str | None,
+    Query(
+        max_length=512,
+        pattern="^[A-Za-z0-9_-]*$",
+        description="The next_cursor of the previous page.",
+    ),
 ]
+Id = Annotated[int, Path(ge=1, le=2**62, description="The id.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (at most 100).")]
 Outlets = Annotated[list[str] | None, Query(description="Only these outlet ids (repeatable).")]
 Labels = Annotated[list[str] | None, Query(description="Only outlets with one of these labels.")]
@@ -357,7 +363,7 @@ def list_stories(
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut)
-def get_story(request: Request, story_id: int) -> StoryOut:
+def get_story(request: Request, story_id: Id) -> StoryOut:
     """A story's articles across outlets and languages, in time order, copies after originals."""
     story = story_detail(_reader(request), _config(request), story_id)
     if story is None:
@@ -418,7 +424,7 @@ def list_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def get_article(request: Request, article_id: int) -> ArticleOut:
+def get_article(request: Request, article_id: Id) -> ArticleOut:
     """One article: clean text, dates with where each came from, what cleaning removed."""
     from sqlalchemy.orm import Session
 
@@ -545,7 +551,7 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)
-def get_run(request: Request, run_id: int) -> RunDetail:
+def get_run(request: Request, run_id: Id) -> RunDetail:
     """One run's record and the lines of its log that explain it (warnings, errors)."""
     found = activity.run_with_log(_reader(request), run_id)
     if found is None:
@@ -563,11 +569,9 @@ def get_run(request: Request, run_id: int) -> RunDetail:
 # The schema and its page ----------------------------------------------------------------------
 
 
-def api_schema(request: Request) -> dict[str, Any]:
+def api_schema() -> dict[str, Any]:
     routes = [
-        route
-        for route in request.app.routes
-        if isinstance(route, APIRoute) and route.path.startswith(PREFIX) and route.include_in_schema
+        route for route in router.routes if isinstance(route, APIRoute) and route.include_in_schema
     ]
     schema: dict[str, Any] = get_openapi(
         title="mediamon API", version="1", description=__doc__ or "", routes=routes
@@ -576,15 +580,15 @@ def api_schema(request: Request) -> dict[str, Any]:
 
 
 @router.get("/openapi.json", include_in_schema=False)
-def openapi(request: Request) -> JSONResponse:
+def openapi() -> JSONResponse:
     """The OpenAPI schema of the API."""
-    return JSONResponse(api_schema(request))
+    return JSONResponse(api_schema())
 
 
 @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
-def docs(request: Request) -> HTMLResponse:
+def docs() -> HTMLResponse:
     """The operations of the schema, as a page (served here: nothing loads from elsewhere)."""
-    schema = api_schema(request)
+    schema = api_schema()
     rows = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

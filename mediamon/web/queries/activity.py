@@ -39,6 +39,7 @@ from mediamon.query.text_analysis import normalize_word
 from mediamon.store.search import SearchFilters, matching
 
 MAX_LIMIT = 100
+MAX_KEY = 2**62  # ids in a cursor: within what every database's integers hold
 FACET_SCAN = 2000  # facets count at most this many matches (the page says when it stopped)
 SNIPPET_WORDS = 14  # words shown on each side of the first highlighted word
 WORDS = re.compile(r"\w+|\W+")
@@ -66,7 +67,10 @@ def decode_cursor(cursor: str | None, fields: dict[str, type]) -> dict[str, Any]
     if not isinstance(key, dict) or set(key) != set(fields):
         raise BadCursor("the cursor is not one this server handed out")
     for name, kind in fields.items():
-        if not isinstance(key[name], kind) or isinstance(key[name], bool):
+        value = key[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise BadCursor("the cursor is not one this server handed out")
+        if isinstance(value, int) and not 0 <= value <= MAX_KEY:
             raise BadCursor("the cursor is not one this server handed out")
     return key
 
