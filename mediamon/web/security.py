@@ -69,6 +69,11 @@ SECURITY_HEADERS: dict[str, str] = {
 }
 
 
+# A route may set a policy of its own (a sandbox for a stored digest's own HTML); the app's
+# routes are the only ones that can, so it is never looser than the content needs.
+OWN_POLICY_HEADER = b"content-security-policy"
+
+
 def install_security(app: FastAPI, token: str | None) -> None:
     """Require ``token`` on every request (when set), add the security headers and CSRF checks."""
     app.state.token = token
@@ -182,8 +187,14 @@ def _with_headers(send: Send, new_csrf: str | None) -> Send:
                 (name, value)
                 for name, value in message.get("headers", [])
                 if name.decode("latin-1").lower() not in SECURITY_HEADERS
+                or name.lower() == OWN_POLICY_HEADER
             ]
-            headers += [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+            own_policy = any(name.lower() == OWN_POLICY_HEADER for name, _ in headers)
+            headers += [
+                (name.encode(), value.encode())
+                for name, value in SECURITY_HEADERS.items()
+                if not (own_policy and name == "content-security-policy")
+            ]
             if new_csrf is not None:
                 cookie = f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict"
                 headers.append((b"set-cookie", cookie.encode()))

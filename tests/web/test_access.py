@@ -17,11 +17,27 @@ from sqlalchemy.orm import Session
 from mediamon.core.context import Context
 from mediamon.core.exit_codes import ExitCode
 from mediamon.core.models import BoilerplateLine
+from mediamon.extract.learned import TemplateLines, line_hash
 from mediamon.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests.support import PROJECT_CONFIG
 from tests.support.web_api import CANARY, TOKEN, client, database_file, seed
 
-PAGES = ["/", "/topics/belgorod-incursion", "/stories/1", "/static/style.css"]
+PAGES = [
+    "/",
+    "/topics/belgorod-incursion",
+    "/stories/1",
+    "/search?q=belgorod",
+    "/search.csv?q=belgorod",
+    "/search.json?q=belgorod",
+    "/outlets",
+    "/outlets/meduza-en",
+    "/runs",
+    "/runs/1",
+    "/digests",
+    "/articles/1/actions",
+    "/static/style.css",
+    "/no-such-page",
+]
 API_CALLS = [
     "/api/v1/topics",
     "/api/v1/stories",
@@ -39,9 +55,16 @@ API_CALLS = [
 ]
 
 
+LINE = "Follow our live coverage of the war on our Telegram channel."
+PIN = f"/outlets/meduza-en/boilerplate/{line_hash(LINE)}/pin"
+
+
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory: pytest.TempPathFactory) -> Context:
-    return seed(database_file(tmp_path_factory.mktemp("access")))
+    ctx = seed(database_file(tmp_path_factory.mktemp("access")))
+    lines = TemplateLines(ctx.engine, ctx.config.settings.boilerplate_min_articles)
+    lines.set_status("meduza-en", LINE, "exempt")
+    return ctx
 
 
 @pytest.fixture
@@ -115,17 +138,24 @@ def test_a_state_changing_request_without_the_csrf_token_is_refused(
     open_app: TestClient, collection: Context, method: str
 ) -> None:
     before = _line_status(collection)
+    assert [line for line, _ in before] == [line_hash(LINE)]
     open_app.get("/")  # the browser holds the CSRF cookie, as a victim's would
-    data = {"text": "Subscribe to our newsletter"}
-    response = open_app.request(method, "/outlets/meduza-en/boilerplate/pin", data=data)
-    assert response.status_code == 403
-    forged = open_app.request(
-        method,
-        "/outlets/meduza-en/boilerplate/pin",
-        data={**data, "csrf_token": "guessed"},
-    )
+    assert open_app.request(method, PIN).status_code == 403
+    forged = open_app.request(method, PIN, data={"csrf_token": "guessed"})
     assert forged.status_code == 403
     assert _line_status(collection) == before
+
+
+def test_the_same_request_with_the_csrf_token_is_carried_out(
+    guarded: TestClient, collection: Context
+) -> None:
+    guarded.get("/login")
+    csrf = guarded.cookies[CSRF_COOKIE]
+    response = guarded.post(PIN, data={"csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 401  # the token is still needed
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert guarded.post(PIN, headers=headers, follow_redirects=False).status_code == 303
+    assert _line_status(collection) == [(line_hash(LINE), "pinned")]
 
 
 def test_a_cookie_without_its_form_field_is_not_enough(
