@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from mediamon.core.dialects import IndexSyntax, dialect_of
 from mediamon.core.models import ArticleRow, ArticleTopic
@@ -105,7 +105,11 @@ def matching(engine: Engine, query: Query, filters: SearchFilters) -> Iterator[A
     """Every stored article matching ``query`` and the filters, newest first, read in batches
     as the caller goes on (``filters.limit`` is the caller's to apply)."""
     with Session(engine) as session:
-        statement = _candidate_query(engine, query, filters).execution_options(yield_per=BATCH)
+        statement = (
+            _candidate_query(engine, query, filters)
+            .options(defer(ArticleRow.raw_html))  # the page as downloaded: not read here
+            .execution_options(yield_per=BATCH)
+        )
         for row in session.scalars(statement):
             if query.matches(row.title, row.text, row.language):
                 session.expunge(row)

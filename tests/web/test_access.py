@@ -210,3 +210,14 @@ def test_an_empty_token_file_is_no_token(tmp_path: Path) -> None:
     result = _serve(["--host", "0.0.0.0", "--token-file", str(empty)], dict(os.environ), tmp_path)
     assert result.returncode == ExitCode.USAGE
     assert "is empty" in result.stderr
+
+
+def test_without_a_token_only_loopback_host_names_are_answered(collection: Context) -> None:
+    """A page elsewhere cannot read the workspace through a DNS name rebound to 127.0.0.1."""
+    from mediamon.web.server import workspace_app
+
+    with TestClient(workspace_app(collection, None), base_url="http://127.0.0.1") as local:
+        assert local.get("/api/v1/topics").status_code == 200
+        rebound = local.get("/api/v1/articles/1", headers={"Host": "attacker.example"})
+        assert rebound.status_code == 400
+        assert CANARY not in rebound.text
