@@ -102,6 +102,13 @@ def _about(tagged: list[tuple[Story, frozenset[str]]], topic_id: str | None) -> 
     return [story for story, topic_ids in tagged if topic_id in topic_ids]
 
 
+def ranked_stories(records: Sequence[ArticleRecord], config: Config) -> list[Story]:
+    """``records`` as the digest's stories, ranked as the digest ranks them (none marked new)."""
+    outlets = {o.id: _outlet(o.id, o.name, o.labels) for o in config.outlets}
+    zone = config.settings.zone
+    return rank(_story(group, outlets, zone, None) for group in story_groups(records))
+
+
 def story_groups(records: Sequence[ArticleRecord]) -> list[StoryGroup]:
     """The period's articles grouped into stories, each group in order of first appearance."""
     groups: dict[str, list[ArticleRecord]] = {}

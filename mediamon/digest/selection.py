@@ -8,12 +8,12 @@ ix_articles_fetched) instead of scanning every article for ``coalesce(published,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.models import ArticleRow, ArticleTopic, StoryMember
@@ -45,22 +45,27 @@ class ArticleRecord:
         return f"article:{self.duplicate_of or self.id}"
 
 
-def articles_in_period(engine: Engine, start: datetime, end: datetime) -> list[ArticleRecord]:
-    """Every article published (or, undated, fetched) in [start, end), with its topics."""
+def articles_in_period(
+    engine: Engine, start: datetime, end: datetime, topics: Collection[str] | None = None
+) -> list[ArticleRecord]:
+    """Every article published (or, undated, fetched) in [start, end), with its topics;
+    ``topics``: only the articles tagged with one of them."""
     with Session(engine) as session:
-        dated = session.execute(_period_query(ArticleRow.published_at, start, end))
-        fetched = session.execute(_period_query(ArticleRow.fetched_at, start, end))
+        dated = session.execute(_period_query(ArticleRow.published_at, start, end, topics))
+        fetched = session.execute(_period_query(ArticleRow.fetched_at, start, end, topics))
         # "published_at IS NULL" stays out of SQL: SQLite would answer it from the published
         # index, scanning every undated article ever stored instead of one period's fetches.
         rows = [*dated, *(row for row in fetched if row.published_at is None)]
         ids = [row.id for row in rows]
-        topics, stories = _topics_of(session, ids), _stories_of(session, ids)
-    records = (_record(row, topics[row.id], stories.get(row.id)) for row in rows)
+        tags, stories = _topics_of(session, ids), _stories_of(session, ids)
+    records = (_record(row, tags[row.id], stories.get(row.id)) for row in rows)
     return sorted(records, key=lambda record: (record.when, record.id))
 
 
-def _period_query(moment: Any, start: datetime, end: datetime) -> Select[Any]:
-    return select(
+def _period_query(
+    moment: Any, start: datetime, end: datetime, topics: Collection[str] | None = None
+) -> Select[Any]:
+    query = select(
         ArticleRow.id,
         ArticleRow.outlet_id,
         ArticleRow.title,
@@ -71,6 +76,12 @@ def _period_query(moment: Any, start: datetime, end: datetime) -> Select[Any]:
         func.substr(ArticleRow.text, 1, LEAD_CHARS).label("lead"),
         ArticleRow.duplicate_of,
     ).where(moment >= start, moment < end)
+    if topics is None:
+        return query
+    # EXISTS, not IN (subquery): each of the period's articles is looked up by the primary key,
+    # instead of a topic's every article ever tagged being read first.
+    tagged = ArticleTopic.article_id == ArticleRow.id, ArticleTopic.topic_id.in_(list(topics))
+    return query.where(exists().where(*tagged))
 
 
 def _topics_of(session: Session, article_ids: list[int]) -> dict[int, set[str]]:

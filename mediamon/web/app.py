@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,6 +46,7 @@ def create_app(ctx: Context, token: str | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(StarletteHTTPException, page_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     return app
 
 
@@ -50,5 +55,16 @@ async def page_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if request.url.path.startswith("/api/"):
         return await http_exception_handler(request, exc)
-    message = str(exc.detail) if exc.status_code == 404 else "That did not work."
-    return render(request, "not_found.html", status_code=exc.status_code, message=message)
+    heading = "Not found" if exc.status_code == 404 else "That did not work"
+    return render(request, "error.html", exc.status_code, heading=heading, message=exc.detail)
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """A page asked for with a bad parameter: which one and why, as a page (422)."""
+    assert isinstance(exc, RequestValidationError)
+    if request.url.path.startswith("/api/"):
+        return await request_validation_exception_handler(request, exc)
+    problems = "; ".join(
+        f"{error['loc'][-1]}: {error['msg']}" for error in exc.errors() if error.get("loc")
+    )
+    return render(request, "error.html", 422, heading="Bad request", message=problems)

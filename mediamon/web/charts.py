@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from mediamon.core.wording import counted
 from mediamon.web.queries.coverage import DayCoverage
 
 HEIGHT = 160
@@ -44,7 +45,8 @@ def _stack(day: DayCoverage, labels: Sequence[str], x: int, top: int) -> list[st
         height = (HEIGHT - 20) * count.articles / top
         bottom -= height
         colour = labels.index(count.label) % COLOURS
-        title = escape(f"{day.day:%Y-%m-%d}: {count.articles} articles by {count.label} outlets")
+        articles = counted(count.articles, "article")
+        title = escape(f"{day.day:%Y-%m-%d}: {articles} by {count.label} outlets")
         rects.append(
             f'<rect class="bar-{colour}" x="{x}" y="{bottom:.1f}" width="{BAR}" '
             f'height="{height:.1f}"><title>{title}</title></rect>'

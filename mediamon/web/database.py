@@ -29,6 +29,7 @@ def read_only_engine(url: str) -> Engine:
         cursor = connection.cursor()
         cursor.execute(statement)
         cursor.close()
+        connection.commit()  # PostgreSQL undoes a SET with the transaction it ran in
 
     event.listen(engine, "connect", refuse_writes)
     return engine

@@ -7,7 +7,7 @@ shown (the ``plain`` filter) besides each scraped string being isolated in ``<bd
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from mediamon.core.textclean import BIDI_CONTROLS
 from mediamon.core.wording import counted
 from mediamon.digest.render import is_web_url, plain
 from mediamon.web.charts import coverage_chart
@@ -35,7 +36,13 @@ NAVIGATION = (
 
 def when(moment: datetime | None) -> str:
     """'2023-05-22 09:14 UTC', or an em dash for a moment that is not known."""
-    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+    return "—" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def controls_shown(text: str) -> str:
+    """``text`` with each bidi control written out (``<U+202E>``), for source that is shown as
+    it is: a control left in would reorder what follows it on screen."""
+    return BIDI_CONTROLS.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
 
 
 def lag(delay: timedelta) -> str:
@@ -59,7 +66,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(plain=plain, when=when)
+    environment.filters.update(controls_shown=controls_shown, plain=plain, when=when)
     environment.tests["web_url"] = is_web_url
     environment.globals.update(
         counted=counted,

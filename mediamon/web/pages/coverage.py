@@ -8,7 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from mediamon.web.queries.coverage import as_of, days_to, overview, story_detail, topic_coverage
+from mediamon.web.queries.article import article_detail
+from mediamon.web.queries.coverage import (
+    WEEK_DAYS,
+    as_of,
+    days_to,
+    overview,
+    story_detail,
+    topic_coverage,
+)
 from mediamon.web.rendering import render
 
 router = APIRouter()
@@ -31,7 +39,9 @@ def topic_page(
     until: Annotated[
         date | None, Query(description="The last day shown (UTC) [default: the newest].")
     ] = None,
-    days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="How many days to show.")] = 7,
+    days: Annotated[
+        int, Query(ge=1, le=MAX_DAYS, description="How many days to show.")
+    ] = WEEK_DAYS,
 ) -> HTMLResponse:
     """A topic's stories ranked as in the digest, its coverage chart by outlet label, and the
     story x outlet matrix."""
@@ -52,3 +62,14 @@ def story_page(request: Request, story_id: int) -> HTMLResponse:
     if story is None:
         raise HTTPException(404, f"There is no story {story_id}.")
     return render(request, "story.html", story=story)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int) -> HTMLResponse:
+    """An article's clean text with what each cleaning layer removed marked in place, where its
+    dates came from, its versions word by word, and its raw HTML as source."""
+    ctx, reader = request.app.state.ctx, request.app.state.reader
+    article = article_detail(reader, ctx.config, article_id)
+    if article is None:
+        raise HTTPException(404, f"There is no article {article_id}.")
+    return render(request, "article.html", article=article)

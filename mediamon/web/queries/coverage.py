@@ -1,7 +1,8 @@
 """Read queries over topics, stories and articles, for the pages and the JSON API.
 
-Each returns plain dataclasses. What exists below is reused, not re-derived: stories are ranked
-and built as the digest builds them (:func:`mediamon.digest.build.build_digest`), a story's
+Each returns plain dataclasses. What exists below is reused, not re-derived: stories are read,
+built and ranked as the digest does (:func:`mediamon.digest.selection.articles_in_period`,
+narrowed to the topics in SQL, and :func:`mediamon.digest.build.ranked_stories`), a story's
 articles and why each joined come from :mod:`mediamon.stories.storage`, versions from
 :mod:`mediamon.store.versions`.
 
@@ -22,15 +23,17 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config import Config
 from mediamon.core.models import ArticleRow, ArticleVersion, Run, utcnow
-from mediamon.digest.build import build_digest
-from mediamon.digest.model import Digest, HealthNote, OutletRef
+from mediamon.digest.build import ranked_stories
+from mediamon.digest.health import health_notes
+from mediamon.digest.model import HealthNote, OutletRef
 from mediamon.digest.model import Story as RankedStory
+from mediamon.digest.selection import ArticleRecord, articles_in_period
 from mediamon.stories.storage import StoryArticle, story_by_id, why_joined
 
-WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
 UNLABELLED = "unlabelled"
 NEWEST_DEVELOPMENTS = 10
+WEEK_DAYS = 7
 LAST_RUNS = 5
 MATRIX_STORIES = 30
 
@@ -106,28 +109,42 @@ def overview(engine: Engine, config: Config) -> Overview:
     """Each topic's stories on the newest day and in the week to it, the newest developments,
     the collection's health notes and the last runs."""
     last_day = as_of(engine).date()
-    today, week = days_to(last_day, 1), days_to(last_day, 7)
-    digest = build_digest(engine, config, week.start, week.end)
+    today, week = days_to(last_day, 1), days_to(last_day, WEEK_DAYS)
+    records = articles_in_period(engine, week.start, week.end, [t.id for t in config.topics])
     summaries = tuple(
-        TopicSummary(
-            section.topic_id,
-            section.name,
-            sum(story.latest >= today.start for story in section.stories),
-            section.story_count,
-            section.article_count,
-        )
-        for section in digest.sections
+        topic_summary(topic.id, topic.name, records, today) for topic in config.topics
     )
-    return Overview(
-        today, week, summaries, newest_stories(digest), digest.health, last_runs(engine)
+    latest: dict[str, datetime] = {}
+    for record in records:  # oldest first
+        latest[record.story_key] = record.when
+    recent = set(sorted(latest, key=latest.__getitem__, reverse=True)[:NEWEST_DEVELOPMENTS])
+    developments = ranked_stories([r for r in records if r.story_key in recent], config)
+    newest = sorted(developments, key=lambda story: story.latest, reverse=True)
+    refs = outlet_refs(config)
+    health = health_notes(
+        engine, refs, articles_per_outlet(engine, week), week.start, week.end, config.settings.zone
     )
+    return Overview(today, week, summaries, tuple(newest), health, last_runs(engine))
 
 
-def newest_stories(digest: Digest, limit: int = NEWEST_DEVELOPMENTS) -> tuple[RankedStory, ...]:
-    """The stories most recently covered, on any topic."""
-    topical = {story.key: story for section in digest.sections for story in section.stories}
-    ordered = sorted(topical.values(), key=lambda story: story.latest, reverse=True)
-    return tuple(ordered[:limit])
+def topic_summary(
+    topic_id: str, name: str, records: Sequence[ArticleRecord], today: Window
+) -> TopicSummary:
+    tagged = [record for record in records if topic_id in record.topics]
+    on_the_day = {record.story_key for record in tagged if record.when >= today.start}
+    week = {record.story_key for record in tagged}
+    return TopicSummary(topic_id, name, len(on_the_day), len(week), len(tagged))
+
+
+def articles_per_outlet(engine: Engine, window: Window) -> Counter[str]:
+    """How many articles each outlet published in ``window``, on any topic or none."""
+    query = (
+        select(ArticleRow.outlet_id, func.count())
+        .where(ArticleRow.published_at >= window.start, ArticleRow.published_at < window.end)
+        .group_by(ArticleRow.outlet_id)
+    )
+    with Session(engine) as session:
+        return Counter({outlet_id: count for outlet_id, count in session.execute(query)})
 
 
 def last_runs(engine: Engine, limit: int = LAST_RUNS) -> tuple[RunSummary, ...]:
@@ -191,9 +208,8 @@ def topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window
     """The topic's stories in ``window`` ranked as in the digest, its coverage per day by outlet
     label, and the story x outlet matrix of its top stories (``KeyError``: no such topic)."""
     topic = config.topic(topic_id)
-    digest = build_digest(engine, config, window.start, window.end, topic=topic.id)
-    stories = digest.sections[0].stories
-    outlets = tuple(count.outlet for count in digest.outlet_counts)
+    records = articles_in_period(engine, window.start, window.end, [topic.id])
+    stories = tuple(ranked_stories(records, config))
     chart, labels = coverage_by_label(stories, window)
     return TopicCoverage(
         topic.id,
@@ -202,9 +218,19 @@ def topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window
         stories,
         labels,
         chart,
-        outlets,
+        (outlets := matrix_outlets(config, records)),
         story_matrix(stories[:MATRIX_STORIES], outlets),
     )
+
+
+def matrix_outlets(config: Config, records: Sequence[ArticleRecord]) -> tuple[OutletRef, ...]:
+    """Every configured outlet (and any other that covered the topic), most coverage first:
+    the blanks of an outlet that covered nothing are part of the picture."""
+    refs = outlet_refs(config)
+    counts = Counter(record.outlet_id for record in records)
+    every = [*refs, *(outlet_id for outlet_id in counts if outlet_id not in refs)]
+    ordered = sorted(every, key=lambda outlet_id: (-counts[outlet_id], outlet_id))
+    return tuple(outlet_ref(refs, outlet_id) for outlet_id in ordered)
 
 
 def coverage_by_label(
