@@ -27,6 +27,7 @@ from mediamon.core.models import Story as StoryRow
 from mediamon.query.parser import QuerySyntaxError, parse_query
 from mediamon.web.queries import activity
 from mediamon.web.queries.activity import ArticleFilters, BadCursor
+from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import story_detail
 
 PREFIX = "/api/v1"
@@ -163,16 +164,32 @@ class ArticleList(BaseModel):
     next_cursor: str | None
 
 
-class ArticleOut(ArticleSummary):
-    canonical_url: str
-    authors: list[str]
-    published_source: str | None
-    updated_at: datetime | None
-    updated_source: str | None
-    first_seen_at: datetime | None
+class DateOut(BaseModel):
+    what: str
+    moment: datetime | None
+    source: str
+
+
+class ParagraphOut(BaseModel):
     text: str
-    removed: dict[str, list[str]]
+    removed_by: str | None
+
+
+class ArticleOut(BaseModel):
+    id: int
+    url: str
+    canonical_url: str
+    outlet_id: str
+    title: str | None
+    authors: list[str]
+    language: str | None
+    dates: list[DateOut]
+    rejected_dates: list[str]
+    paragraphs: list[ParagraphOut]
     is_teaser: bool
+    duplicate_of: int | None
+    story_id: int | None
+    topics: list[str]
     versions: int
 
 
@@ -425,28 +442,28 @@ def list_articles(
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
 def get_article(request: Request, article_id: Id) -> ArticleOut:
-    """One article: clean text, dates with where each came from, what cleaning removed."""
-    from sqlalchemy.orm import Session
-
-    reader = _reader(request)
-    with Session(reader) as session:
-        row = session.get(ArticleRow, article_id)
-        if row is None:
-            raise HTTPException(404, f"there is no article {article_id}")
-        summary = article_summary(row)
-        return ArticleOut(
-            **summary.model_dump(),
-            canonical_url=row.canonical_url,
-            authors=list(row.authors or []),
-            published_source=row.published_source,
-            updated_at=row.updated_at,
-            updated_source=row.updated_source,
-            first_seen_at=row.first_seen_at,
-            text=row.text,
-            removed=dict(row.removed or {}),
-            is_teaser=row.is_teaser,
-            versions=activity.version_count(reader, article_id),
-        )
+    """One article: its paragraphs in the page's order, each removed one with the cleaning
+    layer that removed it; its dates with where each came from; its story and topics."""
+    detail = article_detail(_reader(request), _config(request), article_id)
+    if detail is None:
+        raise HTTPException(404, f"there is no article {article_id}")
+    return ArticleOut(
+        id=detail.id,
+        url=detail.url,
+        canonical_url=detail.canonical_url,
+        outlet_id=detail.outlet.id,
+        title=detail.title,
+        authors=list(detail.authors),
+        language=detail.language,
+        dates=[DateOut(what=d.what, moment=d.moment, source=d.source) for d in detail.dates],
+        rejected_dates=list(detail.rejected_dates),
+        paragraphs=[ParagraphOut(text=p.text, removed_by=p.layer) for p in detail.paragraphs],
+        is_teaser=detail.is_teaser,
+        duplicate_of=detail.duplicate_of,
+        story_id=detail.story_id,
+        topics=list(detail.topics),
+        versions=len(detail.versions),
+    )
 
 
 @router.get("/search", response_model=SearchOut)

@@ -91,3 +91,13 @@ def test_outlets_show_counts_and_the_docs_page_lists_operations(api: TestClient)
     assert outlets["meduza-en"]["articles"] == 5 and outlets["bbc"]["articles"] == 0
     docs = api.get("/api/v1/docs").text
     assert "GET /api/v1/search" in docs and "<script" not in docs
+
+
+def test_an_article_comes_with_its_dates_sources_and_paragraphs(api: TestClient) -> None:
+    newest = api.get("/api/v1/articles?outlet=tass-ru").json()["items"][0]
+    article = api.get(f"/api/v1/articles/{newest['id']}").json()
+    assert article["title"] == "Обстрел Шебекино" and article["language"] == "ru"
+    published = next(d for d in article["dates"] if d["what"] == "published")
+    assert published["moment"].startswith("2023-05-22T16:00")
+    assert [p["removed_by"] for p in article["paragraphs"]] == [None]
+    assert article["versions"] == 1

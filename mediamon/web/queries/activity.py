@@ -190,16 +190,6 @@ def story_page(
     return Page(rows, next_cursor)
 
 
-def version_count(engine: Engine, article_id: int) -> int:
-    from mediamon.core.models import ArticleVersion
-
-    with Session(engine) as session:
-        earlier = session.scalar(
-            select(func.count()).where(ArticleVersion.article_id == article_id)
-        )
-    return int(earlier or 0) + 1
-
-
 # Search -----------------------------------------------------------------------------------------
 
 
