@@ -81,3 +81,13 @@ def test_the_json_export_is_the_api_result(site: TestClient) -> None:
     assert result["items"] == []
     result = site.get("/search.json", params={"q": "обстрел"}).json()
     assert [hit["article"]["outlet_id"] for hit in result["items"]] == ["tass-ru"]
+
+
+def test_a_day_facet_sets_the_date_range_and_keeps_the_other_filters(site: TestClient) -> None:
+    page = site.get("/search", params={"q": "shelling OR обстрел", "outlet": "meduza-en"}).text
+    link = re.search(r'<a href="(/search\?[^"]+)">2023-05-22</a>', page)
+    assert link is not None
+    narrowed = site.get(unescape(link.group(1))).text
+    assert narrowed.count('<li><a href="/articles/') == 5
+    assert 'name="since" type="date" value="2023-05-22"' in narrowed
+    assert '<input type="hidden" name="outlet" value="meduza-en">' in narrowed

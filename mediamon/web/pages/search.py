@@ -30,6 +30,7 @@ from mediamon.web.rendering import render
 
 router = APIRouter()
 EXPORT_LIMIT = 1000
+REPEATABLE = frozenset({"outlet", "label", "language"})
 CSV_FIELDS = ("id", "published_at", "outlet_id", "language", "title", "url")
 
 
@@ -106,9 +107,12 @@ def search_csv(
 
 
 def with_params(request: Request, **changes: str) -> str:
-    """This page's query string without its cursor, plus ``changes`` (added, not replaced,
-    except for ``cursor``)."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    """This page's query string without its cursor, with ``changes``: a value added to a
+    repeatable filter (outlet, label, language), any other parameter replaced."""
+    replaced = {name for name in changes if name not in REPEATABLE}
+    params = [
+        (k, v) for k, v in request.query_params.multi_items() if k != "cursor" and k not in replaced
+    ]
     params += [(k, v) for k, v in changes.items() if (k, v) not in params]
     return urlencode(params)
 

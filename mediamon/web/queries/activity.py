@@ -43,7 +43,7 @@ from mediamon.store.search import SearchFilters, matching
 
 MAX_LIMIT = 100
 MAX_KEY = 2**62  # ids in a cursor: within what every database's integers hold
-FACET_SCAN = 2000  # facets count at most this many matches (the page says when it stopped)
+FACET_SCAN = 500  # facets count at most this many matches (the page says when it stopped)
 SNIPPET_WORDS = 14  # words shown on each side of the first highlighted word
 WORDS = re.compile(r"\w+|\W+")
 
