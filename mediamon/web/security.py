@@ -105,7 +105,8 @@ class SecurityMiddleware:
         request = RequestFacts(scope)
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
         scope.setdefault("state", {})["csrf_token"] = csrf
-        send = _with_headers(send, csrf if CSRF_COOKIE not in request.cookies else None)
+        new_csrf = csrf if CSRF_COOKIE not in request.cookies else None
+        send = _with_headers(send, new_csrf, request.scheme == "https")
         by_header = self._bearer_ok(request)
         if scope["path"] == LOGIN_PATH and scope["method"] == "POST":
             await self._login(request, receive, send, csrf)
@@ -178,7 +179,7 @@ class RequestFacts:
         return path.startswith(API_PREFIX)
 
 
-def _with_headers(send: Send, new_csrf: str | None) -> Send:
+def _with_headers(send: Send, new_csrf: str | None, secure: bool) -> Send:
     """``send`` adding the security headers (and the CSRF cookie, when the browser lacks it)."""
 
     async def sending(message: Message) -> None:
@@ -196,7 +197,9 @@ def _with_headers(send: Send, new_csrf: str | None) -> Send:
                 if not (own_policy and name == "content-security-policy")
             ]
             if new_csrf is not None:
-                cookie = f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict"
+                # Forms carry the token from the page itself: no script needs to read it.
+                cookie = f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Strict"
+                cookie += "; Secure" if secure else ""
                 headers.append((b"set-cookie", cookie.encode()))
             message["headers"] = headers
         await send(message)

@@ -116,6 +116,7 @@ def test_the_login_form_sets_an_httponly_strict_cookie_that_opens_the_pages(
     assert signed_in.status_code == 303
     cookie = signed_in.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and TOKEN not in cookie
+    assert "HttpOnly" in form.headers["set-cookie"]  # the CSRF cookie: no script reads it
     assert guarded.get("/api/v1/topics").status_code == 200
     assert guarded.get("/").status_code == 200
 
