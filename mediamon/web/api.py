@@ -10,7 +10,7 @@ people at ``/api/v1/docs``.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from html import escape
 from typing import Annotated, Any
 
@@ -100,15 +100,13 @@ Until = Annotated[date | None, Query(description="Published on or before this da
 
 
 def day_start(day: date | None) -> datetime | None:
-    from datetime import UTC
-
+    """The start of ``day`` (UTC)."""
     return None if day is None else datetime.combine(day, time(), tzinfo=UTC)
 
 
 def day_after(day: date | None) -> datetime | None:
-    from datetime import UTC, timedelta
-
-    return None if day is None else datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    """The start of the day after ``day`` (UTC): a day given as ``until`` is included."""
+    return None if day is None else day_start(day + timedelta(days=1))
 
 
 def article_filters(

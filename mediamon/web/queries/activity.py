@@ -21,6 +21,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config import Config
+from mediamon.core.config_models import Outlet
 from mediamon.core.digest_formats import DIGEST_FORMATS, digest_format
 from mediamon.core.models import (
     ArticleRow,
@@ -374,6 +375,17 @@ class OutletHealth:
     alerts: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FeedPolls:
+    """What an outlet's feeds say: the last poll, the next one due, feeds whose last poll
+    failed and the failed polls in a row summed over its feeds."""
+
+    last_poll: datetime | None = None
+    next_due: datetime | None = None
+    failing_feeds: int = 0
+    failures: int = 0
+
+
 def outlets_health(engine: Engine, config: Config) -> list[OutletHealth]:
     """Every configured outlet: articles stored, last poll, next poll due, failures, alerts."""
     with Session(engine) as session:
@@ -382,33 +394,41 @@ def outlets_health(engine: Engine, config: Config) -> list[OutletHealth]:
                 select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)
             ).all()
         )
-        feeds = session.execute(
-            select(
-                Feed.outlet_id,
-                func.max(Feed.last_polled_at),
-                func.min(Feed.next_poll_at),
-                func.sum(Feed.consecutive_failures),
-                func.count().filter(Feed.consecutive_failures > 0),
-            ).group_by(Feed.outlet_id)
-        ).all()
-    polls = {row[0]: row[1:] for row in feeds}
+        polls = {
+            outlet_id: FeedPolls(last, due, int(failing or 0), int(failures or 0))
+            for outlet_id, last, due, failing, failures in session.execute(
+                select(
+                    Feed.outlet_id,
+                    func.max(Feed.last_polled_at),
+                    func.min(Feed.next_poll_at),
+                    func.count().filter(Feed.consecutive_failures > 0),
+                    func.sum(Feed.consecutive_failures),
+                ).group_by(Feed.outlet_id)
+            )
+        }
     alerts: dict[str, list[str]] = {}
     for alert in current_alerts(engine, config):
         alerts.setdefault(alert.outlet_id, []).append(alert.message)
     return [
-        OutletHealth(
-            outlet.id,
-            outlet.name,
-            tuple(outlet.labels),
-            int(counts.get(outlet.id, 0)),
-            polls.get(outlet.id, (None,))[0],
-            polls.get(outlet.id, (None, None))[1],
-            int(polls.get(outlet.id, (None, None, 0, 0))[3] or 0),
-            int(polls.get(outlet.id, (None, None, 0))[2] or 0),
-            tuple(alerts.get(outlet.id, ())),
-        )
+        _health(outlet, counts, polls.get(outlet.id, FeedPolls()), alerts)
         for outlet in config.outlets
     ]
+
+
+def _health(
+    outlet: Outlet, counts: dict[str, int], polls: FeedPolls, alerts: dict[str, list[str]]
+) -> OutletHealth:
+    return OutletHealth(
+        id=outlet.id,
+        name=outlet.name,
+        labels=tuple(outlet.labels),
+        articles=int(counts.get(outlet.id, 0)),
+        last_poll=polls.last_poll,
+        next_due=polls.next_due,
+        failing_feeds=polls.failing_feeds,
+        feed_failures=polls.failures,
+        alerts=tuple(alerts.get(outlet.id, ())),
+    )
 
 
 def boilerplate_lines(engine: Engine, outlet_id: str) -> list[BoilerplateLine]:
