@@ -12,10 +12,10 @@ from mediamon.cli.common import (
     database_url_option,
     load_context,
 )
-from mediamon.core.exit_codes import ExitCode
+from mediamon.core.exit_codes import ExitCode, exit_codes_help
 
 
-@click.command()
+@click.command(epilog=exit_codes_help())
 @click.option(
     "--host",
     default="127.0.0.1",
