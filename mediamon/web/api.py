@@ -28,10 +28,19 @@ from mediamon.query.parser import QuerySyntaxError, parse_query
 from mediamon.web.queries import activity
 from mediamon.web.queries.activity import ArticleFilters, BadCursor
 from mediamon.web.queries.article import article_detail
-from mediamon.web.queries.coverage import story_detail
+from mediamon.web.queries.coverage import (
+    WEEK_DAYS,
+    RankedStory,
+    as_of,
+    days_to,
+    story_detail,
+    story_id_of,
+    topic_coverage,
+)
 
 PREFIX = "/api/v1"
 MAX_LIMIT = activity.MAX_LIMIT
+MAX_DAYS = 92  # as the Topic page's (mediamon.web.pages.coverage), which the API cannot import
 
 
 class ErrorOut(BaseModel):
@@ -144,6 +153,37 @@ class TopicOut(BaseModel):
 
 class TopicList(BaseModel):
     items: list[TopicOut]
+
+
+class RankedStoryOut(BaseModel):
+    story_id: int | None
+    headline: str
+    first_outlet_id: str
+    first_article_id: int
+    latest: datetime
+    outlets: list[str]
+    articles: int
+
+
+class DayOut(BaseModel):
+    day: date
+    by_label: dict[str, int]
+
+
+class MatrixRowOut(BaseModel):
+    story_id: int | None
+    headline: str
+    lag_minutes: dict[str, float | None]  # outlet id -> minutes after the first; null: not covered
+
+
+class TopicCoverageOut(BaseModel):
+    id: str
+    name: str
+    start: datetime
+    end: datetime
+    stories: list[RankedStoryOut]
+    chart: list[DayOut]
+    matrix: list[MatrixRowOut]
 
 
 class ArticleSummary(BaseModel):
@@ -359,6 +399,57 @@ def list_topics(request: Request) -> TopicList:
             TopicOut(id=t.id, name=t.name, query=t.query, languages=list(t.languages or []))
             for t in _config(request).topics
         ]
+    )
+
+
+@router.get("/topics/{topic_id}", response_model=TopicCoverageOut)
+def get_topic(
+    request: Request,
+    topic_id: Annotated[str, Path(max_length=64)],
+    until: Until = None,
+    days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="How many days.")] = WEEK_DAYS,
+) -> TopicCoverageOut:
+    """The Topic page's figures: stories ranked as in the digest, articles per day by outlet
+    label, and the story x outlet matrix (lags in minutes)."""
+    reader = _reader(request)
+    window = days_to(until or as_of(reader).date(), days)
+    try:
+        topic = topic_coverage(reader, _config(request), topic_id, window)
+    except KeyError as exc:
+        raise HTTPException(404, f"there is no topic {topic_id!r} in the configuration") from exc
+    return TopicCoverageOut(
+        id=topic.id,
+        name=topic.name,
+        start=window.start,
+        end=window.end,
+        stories=[ranked_story_out(story) for story in topic.stories],
+        chart=[
+            DayOut(day=day.day, by_label={c.label: c.articles for c in day.by_label})
+            for day in topic.chart
+        ],
+        matrix=[
+            MatrixRowOut(
+                story_id=story_id_of(row.story),
+                headline=row.story.headline,
+                lag_minutes={
+                    outlet.id: None if cell is None else cell.lag.total_seconds() / 60
+                    for outlet, cell in zip(topic.outlets, row.cells, strict=True)
+                },
+            )
+            for row in topic.matrix
+        ],
+    )
+
+
+def ranked_story_out(story: RankedStory) -> RankedStoryOut:
+    return RankedStoryOut(
+        story_id=story_id_of(story),
+        headline=story.headline,
+        first_outlet_id=story.first.outlet.id,
+        first_article_id=story.first.article_id,
+        latest=story.latest,
+        outlets=[outlet.id for outlet in story.outlets],
+        articles=len(story.coverage),
     )
 
 

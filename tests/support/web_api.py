@@ -17,6 +17,7 @@ from tests.support.articles import MAY_22, Pipelines, make_article
 
 TOKEN = "s3cret-token-for-tests"
 CANARY = "canary-text-that-must-not-leak"
+TOPIC = "belgorod-incursion"
 
 
 def seed(database_url: str) -> Context:
@@ -33,6 +34,7 @@ def seed(database_url: str) -> Context:
                 title=f"Incursion in Belgorod, day {n}",
                 outlet_id="meduza-en",
                 published=MAY_22 + timedelta(hours=n),
+                topics=[TOPIC],
             )
             for n in range(5)
         ]
@@ -45,6 +47,7 @@ def seed(database_url: str) -> Context:
             outlet_id="tass-ru",
             language="ru",
             published=MAY_22 + timedelta(hours=7),
+            topics=[TOPIC],
         )
     )
     run = start_run(engine, "crawl:feeds:all")

@@ -101,3 +101,14 @@ def test_an_article_comes_with_its_dates_sources_and_paragraphs(api: TestClient)
     assert published["moment"].startswith("2023-05-22T16:00")
     assert [p["removed_by"] for p in article["paragraphs"]] == [None]
     assert article["versions"] == 1
+
+
+def test_a_topic_gives_the_topic_pages_figures(api: TestClient) -> None:
+    topic = api.get("/api/v1/topics/belgorod-incursion?until=2023-05-22&days=1").json()
+    assert topic["start"].startswith("2023-05-22") and topic["end"].startswith("2023-05-23")
+    outlets = {o for story in topic["stories"] for o in story["outlets"]}
+    assert outlets <= {"meduza-en", "tass-ru"} and topic["stories"]
+    assert sum(sum(day["by_label"].values()) for day in topic["chart"]) == sum(
+        story["articles"] for story in topic["stories"]
+    )
+    assert api.get("/api/v1/topics/nothing").status_code == 404
