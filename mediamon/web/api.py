@@ -25,8 +25,6 @@ from mediamon.core.config import Config
 from mediamon.core.models import ArticleRow, Run
 from mediamon.core.models import Story as StoryRow
 from mediamon.query.parser import QuerySyntaxError, parse_query
-from mediamon.web.queries import activity
-from mediamon.web.queries.activity import ArticleFilters, BadCursor
 from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import (
     WEEK_DAYS,
@@ -37,9 +35,19 @@ from mediamon.web.queries.coverage import (
     story_id_of,
     topic_coverage,
 )
+from mediamon.web.queries.listings import (
+    MAX_LIMIT,
+    ArticleFilters,
+    BadCursor,
+    article_page,
+    story_page,
+)
+from mediamon.web.queries.outlets import OutletHealth, boilerplate_lines, outlets_health
+from mediamon.web.queries.runs import run_page, run_with_log
+from mediamon.web.queries.search import run_search
 
 PREFIX = "/api/v1"
-MAX_LIMIT = activity.MAX_LIMIT
+
 MAX_DAYS = 92  # as the Topic page's (mediamon.web.pages.coverage), which the API cannot import
 
 
@@ -462,9 +470,7 @@ def list_stories(
     since: Since = None,
 ) -> StoryList:
     """Stories, the most recently active first; ``topic``: those with an article it tags."""
-    page = _page(
-        lambda: activity.story_page(_reader(request), topic, day_start(since), cursor, limit)
-    )
+    page = _page(lambda: story_page(_reader(request), topic, day_start(since), cursor, limit))
     return StoryList(items=[story_summary(row) for row in page.items], next_cursor=page.next_cursor)
 
 
@@ -521,9 +527,7 @@ def list_articles(
 ) -> ArticleList:
     """Stored articles, the latest collected first."""
     filters = article_filters(outlet, label, language, topic, since, until)
-    page = _page(
-        lambda: activity.article_page(_reader(request), _config(request), filters, cursor, limit)
-    )
+    page = _page(lambda: article_page(_reader(request), _config(request), filters, cursor, limit))
     return ArticleList(
         items=[article_summary(row) for row in page.items], next_cursor=page.next_cursor
     )
@@ -575,9 +579,7 @@ def search(
         return error(422, f"{exc.message} at character {exc.position + 1}", exc.position)
     filters = article_filters(outlet, label, language, topic, since, until)
     result = _page(
-        lambda: activity.run_search(
-            _reader(request), _config(request), query, filters, cursor, limit
-        )
+        lambda: run_search(_reader(request), _config(request), query, filters, cursor, limit)
     )
     facets = result.facets
     return SearchOut(
@@ -602,7 +604,7 @@ def search(
     )
 
 
-def outlet_out(health: activity.OutletHealth) -> OutletOut:
+def outlet_out(health: OutletHealth) -> OutletOut:
     return OutletOut(
         id=health.id,
         name=health.name,
@@ -619,7 +621,7 @@ def outlet_out(health: activity.OutletHealth) -> OutletOut:
 @router.get("/outlets", response_model=OutletList)
 def list_outlets(request: Request) -> OutletList:
     """Every configured outlet with its health: last poll, next due, failures, alerts, counts."""
-    healths = activity.outlets_health(_reader(request), _config(request))
+    healths = outlets_health(_reader(request), _config(request))
     return OutletList(items=[outlet_out(h) for h in healths])
 
 
@@ -627,7 +629,7 @@ def list_outlets(request: Request) -> OutletList:
 def get_outlet(request: Request, outlet_id: str) -> OutletDetail:
     """One outlet's health and its learned template lines (learned, pinned, exempt)."""
     reader = _reader(request)
-    healths = activity.outlets_health(reader, _config(request))
+    healths = outlets_health(reader, _config(request))
     found = next((h for h in healths if h.id == outlet_id), None)
     if found is None:
         raise HTTPException(404, f"there is no outlet {outlet_id!r} in the configuration")
@@ -638,7 +640,7 @@ def get_outlet(request: Request, outlet_id: str) -> OutletDetail:
             article_count=line.article_count,
             status=line.status,
         )
-        for line in activity.boilerplate_lines(reader, outlet_id)
+        for line in boilerplate_lines(reader, outlet_id)
     ]
     return OutletDetail(**outlet_out(found).model_dump(), boilerplate=lines)
 
@@ -652,14 +654,14 @@ def list_runs(
     outcome: Annotated[str | None, Query(max_length=32, description="Only this outcome.")] = None,
 ) -> RunList:
     """Runs (crawls, digests, alerts), the latest first."""
-    page = _page(lambda: activity.run_page(_reader(request), job, outcome, cursor, limit))
+    page = _page(lambda: run_page(_reader(request), job, outcome, cursor, limit))
     return RunList(items=[run_out(run) for run in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)
 def get_run(request: Request, run_id: Id) -> RunDetail:
     """One run's record and the lines of its log that explain it (warnings, errors)."""
-    found = activity.run_with_log(_reader(request), run_id)
+    found = run_with_log(_reader(request), run_id)
     if found is None:
         raise HTTPException(404, f"there is no run {run_id}")
     run, log = found

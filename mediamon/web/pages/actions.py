@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from mediamon.core.models import ArticleRow
 from mediamon.extract.learned import TemplateLines
 from mediamon.store.reextract import reextract
-from mediamon.web.queries import activity
+from mediamon.web.queries.outlets import boilerplate_lines
 from mediamon.web.rendering import render
 from mediamon.web.security import csrf_token_of
 
@@ -34,7 +34,7 @@ def _known_line(request: Request, outlet_id: str, line: str) -> None:
     becomes a new line)."""
     if outlet_id not in {o.id for o in request.app.state.ctx.config.outlets}:
         raise HTTPException(404, f"There is no outlet {outlet_id!r} in the configuration.")
-    known = activity.boilerplate_lines(request.app.state.reader, outlet_id)
+    known = boilerplate_lines(request.app.state.reader, outlet_id)
     if not any(row.line_hash == line for row in known):
         raise HTTPException(404, f"{outlet_id} has no learned line {line}.")
 

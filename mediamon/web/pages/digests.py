@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from mediamon.web.queries import activity
-from mediamon.web.queries.activity import BadCursor
+from mediamon.web.queries.digests import digest_day, digest_file, digest_page
+from mediamon.web.queries.listings import BadCursor
 from mediamon.web.rendering import render
 
 router = APIRouter()
@@ -27,16 +27,16 @@ def digests_page(
     """Digests recorded, the latest first, with links to the files the scheduler wrote."""
     config = request.app.state.ctx.config
     try:
-        page = activity.digest_page(request.app.state.reader, config, cursor, PAGE_SIZE)
+        page = digest_page(request.app.state.reader, config, cursor, PAGE_SIZE)
     except BadCursor as exc:
         raise HTTPException(422, str(exc)) from exc
-    return render(request, "digests.html", page=page, day_of=activity.digest_day, config=config)
+    return render(request, "digests.html", page=page, day_of=digest_day, config=config)
 
 
 @router.get("/digests/{day}/{format_name}")
 def sent_digest(request: Request, day: str, format_name: str) -> Response:
     """The digest of a day in one format, byte for byte as the scheduler wrote it."""
-    found = activity.digest_file(request.app.state.ctx.config, day, format_name)
+    found = digest_file(request.app.state.ctx.config, day, format_name)
     if found is None:
         raise HTTPException(404, f"There is no {format_name} digest of {day} on disk.")
     content, media_type = found

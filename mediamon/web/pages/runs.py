@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from mediamon.web.queries import activity
-from mediamon.web.queries.activity import BadCursor
+from mediamon.web.queries.listings import BadCursor
+from mediamon.web.queries.runs import run_page, run_with_log
 from mediamon.web.rendering import render
 
 router = APIRouter()
@@ -24,11 +24,11 @@ def runs_page(
     """Runs, the latest first; each failed one with the lines of its log that explain it."""
     reader = request.app.state.reader
     try:
-        page = activity.run_page(reader, None, outcome, cursor, PAGE_SIZE)
+        page = run_page(reader, None, outcome, cursor, PAGE_SIZE)
     except BadCursor as exc:
         raise HTTPException(422, str(exc)) from exc
     explained = {
-        run.id: activity.run_with_log(reader, run.id)
+        run.id: run_with_log(reader, run.id)
         for run in page.items
         if run.outcome not in ("ok", "running")
     }
@@ -36,9 +36,9 @@ def runs_page(
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: Annotated[int, Path(ge=1, le=2**62)]) -> HTMLResponse:
+def run_detail_page(request: Request, run_id: Annotated[int, Path(ge=1, le=2**62)]) -> HTMLResponse:
     """One run: its record, counts, errors, and every warning and error of its log."""
-    found = activity.run_with_log(request.app.state.reader, run_id)
+    found = run_with_log(request.app.state.reader, run_id)
     if found is None:
         raise HTTPException(404, f"There is no run {run_id}.")
     run, log = found

@@ -24,8 +24,8 @@ from mediamon.web.api import (
     article_filters,
 )
 from mediamon.web.api import search as api_search
-from mediamon.web.queries import activity
-from mediamon.web.queries.activity import BadCursor
+from mediamon.web.queries.listings import BadCursor
+from mediamon.web.queries.search import run_search
 from mediamon.web.rendering import render
 
 router = APIRouter()
@@ -62,7 +62,7 @@ def search_page(
         else:
             filters = article_filters(outlet, label, language, topic, since, until)
             try:
-                context["result"] = activity.run_search(
+                context["result"] = run_search(
                     request.app.state.reader,
                     request.app.state.ctx.config,
                     query,
@@ -93,7 +93,7 @@ def search_csv(
     except QuerySyntaxError as exc:
         return Response(str(exc), status_code=422, media_type="text/plain; charset=utf-8")
     filters = article_filters(outlet, label, language, topic, since, until)
-    result = activity.run_search(
+    result = run_search(
         request.app.state.reader, request.app.state.ctx.config, query, filters, None, EXPORT_LIMIT
     )
     out = io.StringIO()
