@@ -11,8 +11,8 @@ from mediamon.core.wording import counted
 from mediamon.web.queries.coverage import DayCoverage
 
 HEIGHT = 160
-SLOT = 28
-BAR = 20
+SLOT = 40
+BAR = 28
 AXIS = 30
 COLOURS = 6  # bar-0 .. bar-5 in style.css; further labels reuse them
 

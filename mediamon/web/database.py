@@ -12,24 +12,16 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from mediamon.core.db import make_engine
-
-READ_ONLY = {
-    "sqlite": "PRAGMA query_only = ON",
-    "postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-}
-"""Per engine, the statement that makes a connection refuse writes."""
+from mediamon.core.dialects import dialect_of
 
 
 def read_only_engine(url: str) -> Engine:
     """An engine on the (already migrated) database at ``url`` that only reads."""
     engine = make_engine(url)
-    statement = READ_ONLY[engine.dialect.name]
+    dialect = dialect_of(engine)
 
-    def refuse_writes(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute(statement)
-        cursor.close()
-        connection.commit()  # PostgreSQL undoes a SET with the transaction it ran in
+    def refuse_writes(dbapi_connection: Any, _record: Any) -> None:
+        dialect.refuse_writes(dbapi_connection)
 
     event.listen(engine, "connect", refuse_writes)
     return engine

@@ -43,6 +43,10 @@ class Dialect(Protocol):
         """An engine on the database at ``url``, set up as mediamon needs it."""
         ...
 
+    def refuse_writes(self, dbapi_connection: Any) -> None:
+        """Make a new driver connection refuse every write (the workspace's reads)."""
+        ...
+
     def anchored(self, url: URL, directory: Path) -> URL:
         """``url`` with a relative file path taken as relative to ``directory``."""
         ...

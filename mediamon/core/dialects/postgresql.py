@@ -57,6 +57,12 @@ class PostgresqlDialect:
             url = url.set(drivername="postgresql+psycopg")
         return create_engine(url, pool_pre_ping=True)
 
+    def refuse_writes(self, dbapi_connection: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+        dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
+
     def anchored(self, url: URL, directory: Path) -> URL:
         return url
 

@@ -48,6 +48,12 @@ class SqliteDialect:
         event.listen(engine, "connect", _SqlitePragmas(timeout))
         return engine
 
+    def refuse_writes(self, dbapi_connection: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+        dbapi_connection.commit()
+
     def anchored(self, url: URL, directory: Path) -> URL:
         path = _file_path(url.database)
         if path is None:

@@ -36,6 +36,7 @@ NEWEST_DEVELOPMENTS = 10
 WEEK_DAYS = 7
 LAST_RUNS = 5
 MATRIX_STORIES = 30
+LISTED_STORIES = 100
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,11 @@ class TopicCoverage:
     chart: tuple[DayCoverage, ...]
     outlets: tuple[OutletRef, ...]
     matrix: tuple[MatrixRow, ...]
+
+    @property
+    def listed(self) -> tuple[RankedStory, ...]:
+        """The stories the page lists (the top ones; the rest are counted)."""
+        return self.stories[:LISTED_STORIES]
 
 
 def topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window) -> TopicCoverage:
