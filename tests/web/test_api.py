@@ -112,3 +112,9 @@ def test_a_topic_gives_the_topic_pages_figures(api: TestClient) -> None:
         story["articles"] for story in topic["stories"]
     )
     assert api.get("/api/v1/topics/nothing").status_code == 404
+
+
+def test_stories_filtered_by_topic(api: TestClient) -> None:
+    tagged = api.get("/api/v1/stories?topic=belgorod-incursion").json()["items"]
+    assert tagged and sum(story["article_count"] for story in tagged) == 6
+    assert api.get("/api/v1/stories?topic=another-topic").json()["items"] == []

@@ -130,12 +130,13 @@ def story_page(
     key = decode_cursor(cursor, {"seen": str, "id": int})
     statement = select(StoryRow)
     if topic:
+        # Per story, newest first, until the page is full: not every tagged article up front.
         tagged = (
-            select(StoryMember.story_id)
+            select(StoryMember.article_id)
             .join(ArticleTopic, ArticleTopic.article_id == StoryMember.article_id)
-            .where(ArticleTopic.topic_id == topic)
+            .where(StoryMember.story_id == StoryRow.id, ArticleTopic.topic_id == topic)
         )
-        statement = statement.where(StoryRow.id.in_(tagged))
+        statement = statement.where(tagged.exists())
     if since:
         statement = statement.where(StoryRow.last_seen_at >= since)
     if key is not None:
