@@ -21,6 +21,7 @@ COMMANDS = {
     "digest": "mediamon.cli.digest_cmd:digest",
     "retag": "mediamon.cli.topics_cmd:retag",
     "search": "mediamon.cli.search_cmd:search",
+    "serve": "mediamon.cli.serve_cmd:serve",
     "stories": "mediamon.cli.stories_cmd:stories",
     "topics": "mediamon.cli.topics_cmd:topics",
     "versions": "mediamon.cli.versions_cmd:versions",

@@ -25,6 +25,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -144,6 +147,12 @@ class ArticleRow(Base):
         Index("ix_articles_outlet_published", "outlet_id", "published_at"),
         Index("ix_articles_published", "published_at"),
         Index("ix_articles_fetched", "fetched_at"),
+        # outlet health's newest articles by when they appeared (migration 0012)
+        Index(
+            "ix_articles_outlet_moment",
+            "outlet_id",
+            sql_text("coalesce(published_at, fetched_at)"),
+        ),
     )
 
 

@@ -128,13 +128,19 @@ def crawl_limits(settings: SchedulerSettings) -> Limits:
     return Limits(settings.crawl_time_limit, settings.crawl_memory_limit_mb, settings.stop_grace)
 
 
+def scheduled_digest_path(config: Config, day: str, format_name: str) -> Path:
+    """Where the scheduler writes the digest of ``day`` (YYYY-MM-DD) in a format."""
+    extension = digest_format(format_name).extension
+    return Path(config.settings.digest.output_dir) / f"digest-{day}.{extension}"
+
+
 def digest_commands(config: Config, day: str) -> list[list[str]]:
     """One ``mediamon digest --date DAY`` per format, into ``<output_dir>/digest-<day>.<ext>``."""
     digest = config.settings.digest
     base = [sys.executable, "-m", "mediamon", "digest", "--config", str(config.directory)]
     commands = []
     for output_format in digest.formats:
-        out = Path(digest.output_dir) / f"digest-{day}.{digest_format(output_format).extension}"
+        out = scheduled_digest_path(config, day, output_format)
         commands.append([*base, "--date", day, "--format", output_format, "--out", str(out)])
     if digest.email is not None and digest.email.recipients and commands:
         commands[0].append("--email")

@@ -37,7 +37,7 @@ class ReextractReport:
 
 
 def count_articles(engine: Engine, outlet_id: str | None, since: datetime | None) -> int:
-    query = _selection(select(func.count(ArticleRow.id)), outlet_id, since)
+    query = _selection(select(func.count(ArticleRow.id)), outlet_id, since, None)
     with Session(engine) as session:
         return session.scalar(query) or 0
 
@@ -48,12 +48,14 @@ def reextract(
     outlet_id: str | None = None,
     since: datetime | None = None,
     on_article: Callable[[], None] = lambda: None,
+    article_id: int | None = None,
 ) -> ReextractReport:
-    """Re-extract the selected stored articles; ``on_article`` is called after each one."""
+    """Re-extract the selected stored articles (``article_id``: only that one);
+    ``on_article`` is called after each one."""
     rules = _OutletRules(config, TemplateLines(engine, config.settings.boilerplate_min_articles))
     report = ReextractReport()
     with Session(engine) as session:
-        for row in _rows(session, outlet_id, since):
+        for row in _rows(session, outlet_id, since, article_id):
             _reextract_row(session, row, rules, report)
             on_article()
             if report.examined % BATCH_SIZE == 0:
@@ -62,7 +64,11 @@ def reextract(
     return report
 
 
-def _selection(query: Select[Any], outlet_id: str | None, since: datetime | None) -> Select[Any]:
+def _selection(
+    query: Select[Any], outlet_id: str | None, since: datetime | None, article_id: int | None
+) -> Select[Any]:
+    if article_id is not None:
+        query = query.where(ArticleRow.id == article_id)
     if outlet_id is not None:
         query = query.where(ArticleRow.outlet_id == outlet_id)
     if since is not None:
@@ -70,8 +76,10 @@ def _selection(query: Select[Any], outlet_id: str | None, since: datetime | None
     return query
 
 
-def _rows(session: Session, outlet_id: str | None, since: datetime | None) -> Iterator[ArticleRow]:
-    query = _selection(select(ArticleRow), outlet_id, since).order_by(ArticleRow.id)
+def _rows(
+    session: Session, outlet_id: str | None, since: datetime | None, article_id: int | None
+) -> Iterator[ArticleRow]:
+    query = _selection(select(ArticleRow), outlet_id, since, article_id).order_by(ArticleRow.id)
     yield from session.scalars(query.execution_options(yield_per=BATCH_SIZE))
 
 

@@ -10,13 +10,13 @@ without the index every article passing the outlet, date and topic filters is a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from mediamon.core.dialects import IndexSyntax, dialect_of
 from mediamon.core.models import ArticleRow, ArticleTopic
@@ -33,6 +33,8 @@ class SearchFilters:
     since: datetime | None = None
     topic: str | None = None
     limit: int | None = 20
+    until: datetime | None = None  # published before this moment
+    languages: Sequence[str] = ()
 
 
 def fts_query(node: Node, syntax: IndexSyntax) -> str | None:
@@ -89,17 +91,29 @@ def has_fts(engine: Engine) -> bool:
 
 
 def search(engine: Engine, query: Query, filters: SearchFilters) -> list[ArticleRow]:
-    """Stored articles matching ``query`` and the filters, newest first."""
+    """Stored articles matching ``query`` and the filters, newest first (at most
+    ``filters.limit``)."""
     found: list[ArticleRow] = []
+    for row in matching(engine, query, filters):
+        found.append(row)
+        if filters.limit and len(found) >= filters.limit:
+            break
+    return found
+
+
+def matching(engine: Engine, query: Query, filters: SearchFilters) -> Iterator[ArticleRow]:
+    """Every stored article matching ``query`` and the filters, newest first, read in batches
+    as the caller goes on (``filters.limit`` is the caller's to apply)."""
     with Session(engine) as session:
-        statement = _candidate_query(engine, query, filters).execution_options(yield_per=BATCH)
+        statement = (
+            _candidate_query(engine, query, filters)
+            .options(defer(ArticleRow.raw_html))  # the page as downloaded: not read here
+            .execution_options(yield_per=BATCH)
+        )
         for row in session.scalars(statement):
             if query.matches(row.title, row.text, row.language):
                 session.expunge(row)
-                found.append(row)
-                if filters.limit and len(found) >= filters.limit:
-                    break
-    return found
+                yield row
 
 
 def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Select[Any]:
@@ -108,6 +122,10 @@ def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Se
         statement = statement.where(ArticleRow.outlet_id.in_(filters.outlets))
     if filters.since:
         statement = statement.where(ArticleRow.published_at >= filters.since)
+    if filters.until:
+        statement = statement.where(ArticleRow.published_at < filters.until)
+    if filters.languages:
+        statement = statement.where(ArticleRow.language.in_(filters.languages))
     if filters.topic:
         tagged = select(ArticleTopic.article_id).where(ArticleTopic.topic_id == filters.topic)
         statement = statement.where(ArticleRow.id.in_(tagged))

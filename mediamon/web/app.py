@@ -15,14 +15,23 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mediamon.core.context import Context
+from mediamon.web import api
 from mediamon.web.database import read_only_engine
-from mediamon.web.pages import coverage
+from mediamon.web.pages import actions, coverage, digests, outlets, runs, search
 from mediamon.web.rendering import render
 from mediamon.web.security import install_security
 
 STATIC = Path(__file__).with_name("static")
 
-ROUTERS: list[APIRouter] = [coverage.router]
+ROUTERS: list[APIRouter] = [
+    coverage.router,
+    search.router,
+    outlets.router,
+    runs.router,
+    digests.router,
+    actions.router,
+    api.router,
+]
 """Every page and API router the app serves: add a router here, not in create_app."""
 
 
