@@ -110,11 +110,9 @@ def send(target: str, outgoing: Outgoing, channels: Channels) -> None:
 
 
 def masked(target: str) -> str:
-    """A target as shown in logs: passwords in it hidden, an Apprise URL's path left out (its
-    tokens are secrets)."""
-    hidden = SECRET_IN_URL.sub(r"\1***@", target)
-    channel, _, address = hidden.partition(":")
+    """A target as shown in logs: passwords in it hidden; of an Apprise URL only its service
+    (its host and path hold the service's tokens)."""
+    channel, _, address = target.partition(":")
     if channel == "apprise":
-        parts = urlsplit(address)
-        return f"apprise:{parts.scheme}://{parts.netloc}/..." if parts.path.strip("/") else hidden
-    return hidden
+        return f"apprise:{urlsplit(address).scheme}://..."
+    return SECRET_IN_URL.sub(r"\1***@", target)
