@@ -6,6 +6,7 @@ dead target is retried and recorded without failing the crawl."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,16 @@ from mediamon.alerts.check import check_alerts
 from mediamon.core.config import load_config
 from mediamon.core.db import open_database
 from mediamon.core.models import AlertDelivery, utcnow
+from tests.e2e.test_distributed import (
+    distributed_config,
+    finish,
+    redis_namespace,
+    start_worker,
+    stored_by_worker,
+)
 from tests.support import PROJECT_CONFIG, run_mediamon
+
+__all__ = ["redis_namespace"]  # the fixture, shared
 
 # Names and numbers are what stories share across languages (mediamon.stories.entity_keys).
 EN = [
@@ -132,3 +142,46 @@ def test_a_dead_target_is_retried_and_recorded_without_failing_the_crawl(
         assert all(d.status == "failed" and d.attempts == 3 for d in deliveries)
     log = run_mediamon("alerts", "log", *options).stdout
     assert "failed" in log and "attempts 3" in log
+
+
+def delivered_keys(messages: list[dict[str, Any]]) -> list[str]:
+    return [d["key"] for m in messages for d in m["developments"]]
+
+
+def assert_each_development_once(messages: list[dict[str, Any]]) -> None:
+    keys = delivered_keys(messages)
+    assert keys, "the world's stories made no developments"
+    assert [k for k, n in Counter(keys).items() if n > 1] == []
+    new_stories = [m["story"] for m in messages if "new_story" in kinds(m)]
+    assert len(new_stories) == len(set(new_stories))
+    assert any("spreading" in kinds(m) for m in messages)
+
+
+def test_two_crawl_processes_send_each_development_once(
+    world: Any, webhook: Any, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/two.sqlite"
+    config = world.write_config(tmp_path / "config", PROJECT_CONFIG / "topics.yaml")
+    write_alerts(config, {"webhook": webhook.url}, minutes=0)
+    run_mediamon(
+        "crawl", "--processes", "2", "--config", str(config), "--database-url", database_url
+    )
+    assert_each_development_once(webhook.received)
+
+
+def test_two_workers_send_each_development_once(
+    world: Any, webhook: Any, tmp_path: Path, redis_namespace: str
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/workers.sqlite"
+    config = distributed_config(world, tmp_path / "config", database_url, redis_namespace)
+    write_alerts(config, {"webhook": webhook.url}, minutes=0)
+    open_database(database_url).dispose()  # migrated once, as a deployment does before workers
+    workers = [start_worker(config) for _ in range(2)]
+    try:
+        run_mediamon("crawl", "--distributed", "--config", str(config))
+        outputs = [finish(worker) for worker in workers]
+    finally:
+        for worker in workers:
+            worker.kill()
+    assert all(stored_by_worker(output) > 0 for output in outputs), "both workers stored"
+    assert_each_development_once(webhook.received)
