@@ -131,3 +131,34 @@ def test_alerts_test_shows_what_would_fire_without_sending(
     assert "sent" in log.output and "1 message(s)" in log.output
     unknown = CliRunner().invoke(main, ["alerts", "test", "nobody", *options])
     assert unknown.exit_code == 2 and "no subscription 'nobody'" in unknown.output
+
+
+def test_a_message_says_what_happened_where_and_why() -> None:
+    from mediamon.alerts.facts import MemberFact, StoryFacts
+    from mediamon.alerts.messages import Pending, compose
+    from mediamon.core.alerts_models import AlertsFile
+
+    story = StoryFacts(7, "Depot burns\u202e in Belgorod", 1)
+    story.members += [
+        MemberFact(1, "tass", "ru", "Depot", "https://tass.example/1", frozenset({TOPIC})),
+        MemberFact(2, "meduza", "en", "Depot", "https://meduza.example/2", frozenset()),
+    ]
+    desk = SubscriptionModel.model_validate(subscription())
+    pending = [
+        Pending("spreading", "story:7:outlets:3", "reached 3 outlets", {}),
+        Pending("spreading", "story:7:language:en", "new language: en (meduza)", {}),
+    ]
+    plain = compose(desk, "story:7", pending, story, AlertsFile.model_validate({}))
+    assert plain.payload["link"] == "https://tass.example/1"
+    workspace = AlertsFile.model_validate({"workspace_url": "https://mm.example.org/"})
+    message = compose(desk, "story:7", pending, story, workspace)
+    assert message.title == "mediamon [desk] spreading: Depot burns in Belgorod"
+    assert message.body.splitlines() == [
+        "Depot burns in Belgorod",
+        "- reached 3 outlets",
+        "- new language: en (meduza)",
+        "outlets (2): tass, meduza",
+        "languages: ru, en",
+        "link: https://mm.example.org/stories/7",
+        f"why: subscription desk, topics {TOPIC}",
+    ]

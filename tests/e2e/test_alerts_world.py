@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,6 +70,7 @@ def kinds(message: dict[str, Any]) -> list[str]:
     return [d["kind"] for d in message["developments"]]
 
 
+@pytest.mark.timeout(1200)  # fifteen crawls of the world, on shared cores
 def test_a_developing_story_alerts_once_per_development(
     world: Any, webhook: Any, tmp_path: Path
 ) -> None:
