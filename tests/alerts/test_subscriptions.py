@@ -162,3 +162,17 @@ def test_a_message_says_what_happened_where_and_why() -> None:
         "link: https://mm.example.org/stories/7",
         f"why: subscription desk, topics {TOPIC}",
     ]
+
+
+def test_the_schedulers_config_snapshot_keeps_alerts_yaml(config_dir: Path, tmp_path: Path) -> None:
+    """`mediamon run` starts crawls on a copy of the config: without alerts.yaml in it, no
+    crawl it starts would alert."""
+    from mediamon.ops.reload import fingerprint, load_snapshot
+
+    before = fingerprint(config_dir)
+    write_alerts(config_dir, subscription())
+    assert fingerprint(config_dir) != before  # adding alerts.yaml reloads the scheduler
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+    loaded = load_snapshot(config_dir, None, snapshots)
+    assert [s.id for s in loaded.alerts.subscriptions] == ["desk"]
