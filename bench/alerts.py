@@ -5,9 +5,11 @@ publication in the world to the webhook receiving it, and how many times it was 
 The story (its articles dated hours apart, as a story develops) is published one step at a time:
 a first outlet (a new story), a second and a third outlet (reaching 2 and 3 outlets), a
 Russian-language outlet (reaching 4, a new language), a state-owned one (reaching 5, first
-state-owned coverage), then a headline edit (a material edit). Each step waits until its
-developments arrive, or for two poll intervals and a minute. The baseline is the target itself:
-one poll interval plus 30 seconds, printed beside the worst delay as ``delay_ratio``.
+state-owned coverage). (No edit step: a crawl never requests a stored article again, so an edit
+in the world is not seen; material edits are tested on the store's versions.) Each step waits
+until its developments arrive, or for two poll intervals and a minute. The baseline is the
+target itself: one poll interval plus 30 seconds, printed beside the worst delay as
+``delay_ratio``.
 The last line printed is a JSON object: developments, delivered, duplicates, max_delay_s,
 poll_interval_s, target_s, delay_ratio.
 
@@ -49,15 +51,14 @@ RU = [
     "повреждены; по данным Гладкова и властей Шебекино, 19 жителей покинули Глотово.",
 ]
 HEADLINE = "Legion saboteurs cross into Belgorod region near Glotovo"
-# Each step: who publishes (or None: the edit), its text, and the developments it makes (key
-# suffixes after story:<id>: or article:<id>:).
-STEPS: list[tuple[str | None, list[str], list[str]]] = [
+# Each step: who publishes, its text, and the developments it makes (key suffixes after
+# story:<id>:).
+STEPS: list[tuple[str, list[str], list[str]]] = [
     ("moscowmonitor", EN, ["new"]),
     ("northernbroadcasting", EN, ["outlets:2"]),
     ("khvylia", EN, ["outlets:3"]),
     ("meridian", RU, ["outlets:4", "language:ru"]),
     ("vestiagency", RU, ["outlets:5", "label:state-owned"]),
-    (None, [], ["edit:1"]),
 ]
 
 
@@ -123,18 +124,19 @@ def keys_received(receiver: Receiver) -> list[tuple[float, str]]:
     ]
 
 
-def wait_for(receiver: Receiver, wanted: list[str], story: int | None, timeout: float) -> bool:
+def wait_for(receiver: Receiver, wanted: list[str], first_url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if all(_arrived(receiver, suffix, story) is not None for suffix in wanted):
-            return True
+        if all(arrival(receiver, suffix, first_url) is not None for suffix in wanted):
+            return
         time.sleep(0.5)
-    return False
 
 
-def _arrived(receiver: Receiver, suffix: str, story: int | None) -> float | None:
+def arrival(receiver: Receiver, suffix: str, first_url: str) -> float | None:
+    """When a development of the story started at ``first_url`` arrived (its link: the first
+    article, as no workspace is configured)."""
     for at, message in list(receiver.received):
-        if story is not None and message.get("story") != story:
+        if message.get("link") != first_url:
             continue
         for development in message["developments"]:
             if development["key"].endswith(":" + suffix):
@@ -169,35 +171,21 @@ def main() -> None:
 def develop(world: OutletWorld, receiver: Receiver) -> list[tuple[str, float, float | None]]:
     time.sleep(POLL_INTERVAL_S + SLACK_S)  # the first poll: the world's starting stories
     start = datetime.now(UTC) - timedelta(hours=len(STEPS))  # simulated hours, one per step
-    story: int | None = None
     first_url = ""
     results: list[tuple[str, float, float | None]] = []
     for hour, (outlet, paragraphs, wanted) in enumerate(STEPS):
         published_at = time.monotonic()
-        if outlet is None:
-            world.edit_article(first_url, title=HEADLINE + ", governor says")
-        else:
-            article = world.add_article(
-                outlet,
-                title=HEADLINE,
-                paragraphs=paragraphs,
-                published=start + timedelta(hours=hour),
-                slug=f"glotovo-{hour}",
-            )
-            first_url = first_url or article.url
-        wait_for(receiver, wanted, story, 2 * POLL_INTERVAL_S + 60)
-        if story is None:
-            story = next(
-                (
-                    m["story"]
-                    for _, m in receiver.received
-                    if any(d["key"].endswith(":new") for d in m["developments"])
-                    and m.get("link") == first_url
-                ),
-                None,
-            )
+        article = world.add_article(
+            outlet,
+            title=HEADLINE,
+            paragraphs=paragraphs,
+            published=start + timedelta(hours=hour),
+            slug=f"glotovo-{hour}",
+        )
+        first_url = first_url or article.url
+        wait_for(receiver, wanted, first_url, 2 * POLL_INTERVAL_S + 60)
         for suffix in wanted:
-            arrived = _arrived(receiver, suffix, story)
+            arrived = arrival(receiver, suffix, first_url)
             delay = None if arrived is None else arrived - published_at
             results.append((suffix, published_at, delay))
             print(f"{suffix:20} delay {'missing' if delay is None else f'{delay:6.1f} s'}")

@@ -11,7 +11,6 @@ every outlet is a distinct host to the crawler's domain guard::
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from ipaddress import IPv4Address
@@ -193,22 +192,6 @@ class OutletWorld:
             routes = {**article_routes(outlet, [article]), **listing_routes(outlet)}
             self.site(outlet.id).update_routes(routes)
         return article
-
-    def edit_article(
-        self, url: str, *, title: str | None = None, paragraphs: Sequence[str] | None = None
-    ) -> Article:
-        """Change a published article in place (its headline, its text), as editors do after
-        publication; its page and the outlet's listings serve the new version."""
-        outlet = next(o for o in self._outlets if any(a.url == url for a in o.articles))
-        with outlet.lock:
-            index = next(i for i, a in enumerate(outlet.articles) if a.url == url)
-            old = outlet.articles[index]
-            body = old.body if paragraphs is None else tuple(paragraphs)
-            edited = dataclasses.replace(old, title=title or old.title, body=body)
-            outlet.articles[index] = edited
-            routes = {**article_routes(outlet, [edited]), **listing_routes(outlet)}
-            self.site(outlet.id).update_routes(routes)
-        return edited
 
     def _serve(self, index: int, spec: OutletSpec) -> None:
         host = str(self._host_base + index)
