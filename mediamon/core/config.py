@@ -2,9 +2,10 @@
 
 Three files live in the config directory (``--config DIR``, ``MEDIAMON_CONFIG`` or ``./config``):
 ``outlets.yaml`` (a ``defaults`` block and an ``outlets`` list), ``topics.yaml`` (a ``topics``
-list) and ``settings.yaml``; a fourth, ``alerts.yaml`` (alert subscriptions), is optional. :func:`load_config` reads all three and either returns a
-:class:`Config` or raises one :class:`ConfigError` listing every problem found, each naming the
-file, the entry, the field and what would be right.
+list) and ``settings.yaml``; a fourth, ``alerts.yaml`` (alert subscriptions), is optional.
+:func:`load_config` reads them and either returns a :class:`Config` or raises one
+:class:`ConfigError` listing every problem found, each naming the file, the entry, the field and
+what would be right.
 """
 
 from __future__ import annotations
