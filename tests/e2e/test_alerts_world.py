@@ -49,7 +49,9 @@ RU = [
 HEADLINE = "Legion saboteurs cross into Belgorod region near Glotovo"
 
 
-def write_alerts(config: Path, target: dict[str, Any], minutes: float = 60) -> None:
+def write_alerts(
+    config: Path, target: dict[str, Any], minutes: float = 60, retry_seconds: float = 1
+) -> None:
     subscription = {
         "id": "desk",
         "topics": ["belgorod-incursion"],
@@ -59,7 +61,9 @@ def write_alerts(config: Path, target: dict[str, Any], minutes: float = 60) -> N
         "to": [target],
     }
     (config / "alerts.yaml").write_text(
-        yaml.safe_dump({"subscriptions": [subscription], "retry_seconds": 1, "max_attempts": 3})
+        yaml.safe_dump(
+            {"subscriptions": [subscription], "retry_seconds": retry_seconds, "max_attempts": 3}
+        )
     )
 
 
@@ -118,7 +122,8 @@ def test_a_dead_target_is_retried_and_recorded_without_failing_the_crawl(
 ) -> None:
     database_url = f"sqlite:///{tmp_path}/dead.sqlite"
     config = world.write_config(tmp_path / "config", PROJECT_CONFIG / "topics.yaml")
-    write_alerts(config, {"webhook": "http://127.0.0.1:9/nobody-listens"}, minutes=0)
+    dead = {"webhook": "http://127.0.0.1:9/nobody-listens"}
+    write_alerts(config, dead, minutes=0, retry_seconds=3600)  # no retry within the crawl
     options = ("--config", str(config), "--database-url", database_url)
     assert run_mediamon("crawl", *options).returncode == 0
 
@@ -127,10 +132,9 @@ def test_a_dead_target_is_retried_and_recorded_without_failing_the_crawl(
         deliveries = session.scalars(select(AlertDelivery)).all()
         assert deliveries and all(d.status == "pending" for d in deliveries)
         assert all(d.attempts == 1 and "refused" in (d.last_error or "") for d in deliveries)
-    later = utcnow() + timedelta(hours=1)
     loaded = load_config(config, database_url)
-    for _ in range(2):
-        check_alerts(engine, loaded, later)
+    for hours in (1, 3):  # the first retry after an hour, the second two hours after it
+        check_alerts(engine, loaded, utcnow() + timedelta(hours=hours, minutes=1))
     with Session(engine) as session:
         deliveries = session.scalars(select(AlertDelivery)).all()
         assert all(d.status == "failed" and d.attempts == 3 for d in deliveries)
