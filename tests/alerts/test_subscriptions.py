@@ -176,3 +176,30 @@ def test_the_schedulers_config_snapshot_keeps_alerts_yaml(config_dir: Path, tmp_
     snapshots.mkdir()
     loaded = load_snapshot(config_dir, None, snapshots)
     assert [s.id for s in loaded.alerts.subscriptions] == ["desk"]
+
+
+def test_mediamon_run_checks_alerts_each_minute_when_subscribed(
+    config_dir: Path, tmp_path: Path, webhook: Any
+) -> None:
+    from mediamon.ops.jobs import alerts_job
+    from mediamon.ops.scheduler import job_specs
+
+    database_url = f"sqlite:///{tmp_path}/m.sqlite"
+    unsubscribed = job_specs(load_config(config_dir), str(config_dir), database_url)
+    assert "alerts" not in [spec.id for spec in unsubscribed]
+    write_alerts(config_dir, subscription(to=[{"webhook": webhook.url}]))
+    [job] = [
+        s
+        for s in job_specs(load_config(config_dir), str(config_dir), database_url)
+        if s.id == "alerts"
+    ]
+    assert str(job.trigger).startswith(
+        "cron[month='*', day='*', day_of_week='*', hour='*', minute='*'"
+    )
+    engine = open_database(database_url)
+    now = datetime.now(UTC)
+    story = add_article(engine, "tass", "Depot burns in Belgorod", now, fetched=now)
+    StoriesPipeline(engine).group([story])
+    assert job.func(*job.args) == "ok"
+    assert [m["developments"][0]["kind"] for m in webhook.received] == ["new_story"]
+    assert alerts_job is job.func
