@@ -80,6 +80,7 @@ ITEM_PIPELINES = {
     "pipelines.topics.TopicsPipeline": 400,
     "pipelines.store.StorePipeline": 500,
     "pipelines.stories.StoriesPipeline": 600,
+    "pipelines.alerts.AlertsPipeline": 700,
 }
 # Processes extracting pages: None takes settings.yaml's crawling.extract_processes, else one per
 # CPU core; 0 or 1 extracts in the crawl process itself.

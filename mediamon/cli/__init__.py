@@ -16,6 +16,7 @@ COMMANDS = {
     "backfill": "mediamon.cli.backfill_cmd:backfill",
     "config": "mediamon.cli.config_cmd:config",
     "crawl": "mediamon.cli.crawl_cmd:crawl",
+    "alerts": "mediamon.cli.alerts_cmd:alerts",
     "boilerplate": "mediamon.cli.boilerplate_cmd:boilerplate",
     "demo": "mediamon.cli.demo_cmd:demo",
     "digest": "mediamon.cli.digest_cmd:digest",

@@ -2,9 +2,10 @@
 
 Three files live in the config directory (``--config DIR``, ``MEDIAMON_CONFIG`` or ``./config``):
 ``outlets.yaml`` (a ``defaults`` block and an ``outlets`` list), ``topics.yaml`` (a ``topics``
-list) and ``settings.yaml``. :func:`load_config` reads all three and either returns a
-:class:`Config` or raises one :class:`ConfigError` listing every problem found, each naming the
-file, the entry, the field and what would be right.
+list) and ``settings.yaml``; a fourth, ``alerts.yaml`` (alert subscriptions), is optional.
+:func:`load_config` reads them and either returns a :class:`Config` or raises one
+:class:`ConfigError` listing every problem found, each naming the file, the entry, the field and
+what would be right.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from mediamon.core.alerts_models import AlertsFile
 from mediamon.core.config_models import (
     Config,
     Outlet,
@@ -42,6 +44,8 @@ __all__ = [
 ]
 
 FILES = ("outlets.yaml", "topics.yaml", "settings.yaml")
+# Files that may be absent: absent, each means its defaults (no alert subscriptions).
+OPTIONAL_FILES = ("alerts.yaml",)
 
 
 @dataclass(frozen=True)
@@ -97,13 +101,16 @@ def load_config(
     outlets = _validate(OutletsFile, raw["outlets.yaml"], root / "outlets.yaml", problems)
     topics = _validate(TopicsFile, raw["topics.yaml"], root / "topics.yaml", problems)
     settings = _validate(SettingsFile, raw["settings.yaml"], root / "settings.yaml", problems)
+    alerts = _read_alerts(root / "alerts.yaml", problems)
     if outlets is not None:
         problems += _duplicate_ids(
             root / "outlets.yaml", "outlets", [o.id for o in outlets.outlets]
         )
     if topics is not None:
         problems += _duplicate_ids(root / "topics.yaml", "topics", [t.id for t in topics.topics])
-    if problems or outlets is None or topics is None or settings is None:
+    if topics is not None and alerts is not None:
+        problems += _unknown_topics(root / "alerts.yaml", alerts, {t.id for t in topics.topics})
+    if problems or outlets is None or topics is None or settings is None or alerts is None:
         raise ConfigError(problems)
     override = database_url or os.environ.get(DATABASE_URL_ENV)
     return Config(
@@ -111,7 +118,32 @@ def load_config(
         outlets=outlets.resolved_outlets(),
         topics=topics.topics,
         settings=anchored_settings(settings, paths_relative_to or root, override),
+        alerts=alerts,
     )
+
+
+def _read_alerts(path: Path, problems: list[ConfigProblem]) -> AlertsFile | None:
+    if not path.exists():
+        return AlertsFile.model_validate({})
+    alerts = _validate(AlertsFile, _read_yaml(path, problems), path, problems)
+    if alerts is not None:
+        ids = [s.id for s in alerts.subscriptions]
+        problems += _duplicate_ids(path, "subscriptions", ids)
+    return alerts
+
+
+def _unknown_topics(path: Path, alerts: AlertsFile, known: set[str]) -> list[ConfigProblem]:
+    return [
+        ConfigProblem(
+            str(path),
+            f"subscriptions[{index}] (id '{subscription.id}')",
+            "topics",
+            f"no topic '{topic}' in topics.yaml; known: {', '.join(sorted(known))}",
+        )
+        for index, subscription in enumerate(alerts.subscriptions)
+        for topic in subscription.topics
+        if topic not in known
+    ]
 
 
 def _read_yaml(path: Path, problems: list[ConfigProblem]) -> Any:

@@ -3,6 +3,7 @@ mediamon.core.config."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
+from mediamon.core.alerts_models import AlertsFile
 from mediamon.core.config_types import (
     SLUG,
     ArchiveTemplate,
@@ -187,6 +189,7 @@ class Config:
     outlets: list[Outlet]
     topics: list[TopicModel]
     settings: SettingsFile
+    alerts: AlertsFile = dataclasses.field(default_factory=lambda: AlertsFile.model_validate({}))
 
     def outlet(self, outlet_id: str) -> Outlet:
         for outlet in self.outlets:

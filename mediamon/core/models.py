@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy import (
     text as sql_text,
@@ -308,6 +309,56 @@ class DigestRecord(Base):
     period_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     period_end: Mapped[datetime] = mapped_column(UTCDateTime())
     story_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class AlertDevelopment(Base):
+    """Something that happened to a subscribed story or topic (mediamon.alerts), recorded once
+    per subscription: the unique key is what makes it exactly-once across processes."""
+
+    __tablename__ = "alert_developments"
+    __table_args__ = (UniqueConstraint("subscription", "key", name="uq_alert_development"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    # What a message merges developments by: ``story:<id>`` or ``topic:<id>``.
+    subject: Mapped[str] = mapped_column(String(128))
+    summary: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_messages.id", ondelete="SET NULL"), index=True
+    )
+
+
+class AlertMessage(Base):
+    """One message of a subscription: the developments of one story (or topic) merged."""
+
+    __tablename__ = "alert_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AlertDelivery(Base):
+    """The outbox: a message to one target, its attempts, and how the last one went."""
+
+    __tablename__ = "alert_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_messages.id", ondelete="CASCADE"), index=True
+    )
+    target: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When it may next be tried; while one process is sending, the end of its lease.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -11,6 +11,9 @@ from mediamon.core.sources import CRAWL_SPIDERS as CRAWL_SPIDERS
 CRAWL_JOB_PREFIX = "crawl:"
 ALL_OUTLETS = "all"
 DIGEST_JOB = "digest"
+# The scheduler's job that checks alert subscriptions each minute (mediamon.alerts).
+ALERTS_JOB = "alerts"
+ALERTS_SCHEDULE = "* * * * *"
 """The job name of the digest and of its runs."""
 
 CONFIG_ENV = "MEDIAMON_CONFIG"

@@ -1,4 +1,5 @@
-"""Raising health alerts: log them, and send new ones by webhook and e-mail when configured.
+"""Raising health alerts: log them, and send new ones by webhook and e-mail when configured
+(through mediamon.alerts.delivery, as alerts on developments are).
 
 An alert is delivered once, when it first holds, not on every check while it lasts. The set of
 alerts holding is recorded as a ``health`` run whenever it changes; the last such run is what
@@ -7,21 +8,17 @@ alerts holding is recorded as a ``health`` run whenever it changes; the last suc
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import smtplib
 import threading
-import urllib.request
 from collections.abc import Sequence
 from datetime import datetime
-from email.message import EmailMessage
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from mediamon.alerts.delivery import DeliveryFailed, post_json, send_text_mail
 from mediamon.core.config import Config
-from mediamon.core.config_models import AlertSettings, EmailSettings
+from mediamon.core.config_models import AlertSettings
 from mediamon.core.models import Run
 from mediamon.core.runs import RunRecord
 from mediamon.ops.health import Alert, current_alerts
@@ -58,18 +55,21 @@ def previous_alert_keys(engine: Engine) -> set[str]:
 
 
 def deliver(settings: AlertSettings, alerts: Sequence[Alert]) -> list[str]:
-    """Send ``alerts`` through every configured channel; return what went wrong, if anything."""
+    """Send ``alerts`` through every configured channel (mediamon.alerts.delivery); return what
+    went wrong, if anything."""
     failures = []
     if settings.webhook_url:
         try:
-            post_webhook(settings.webhook_url, alerts)
-        except OSError as exc:
-            failures.append(f"webhook {settings.webhook_url}: {exc}")
+            post_json(settings.webhook_url, alert_payload(alerts), WEBHOOK_TIMEOUT)
+        except DeliveryFailed as exc:
+            failures.append(str(exc))
     if settings.email is not None and settings.email.recipients:
+        body = "\n".join(f"- {alert.message}" for alert in alerts) + "\n"
+        subject = f"mediamon: {len(alerts)} health alert(s)"
         try:
-            send_email(settings.email, alerts)
-        except (OSError, smtplib.SMTPException) as exc:
-            failures.append(f"e-mail via {settings.email.smtp_host}: {exc}")
+            send_text_mail(settings.email, settings.email.recipients, subject, body)
+        except DeliveryFailed as exc:
+            failures.append(str(exc))
     for failure in failures:
         logger.error("could not deliver health alerts: %s", failure)
     return failures
@@ -84,30 +84,6 @@ def alert_payload(alerts: Sequence[Alert]) -> dict[str, object]:
             for a in alerts
         ],
     }
-
-
-def post_webhook(url: str, alerts: Sequence[Alert]) -> None:
-    body = json.dumps(alert_payload(alerts)).encode("utf-8")
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-        response.read()
-
-
-def send_email(settings: EmailSettings, alerts: Sequence[Alert]) -> None:
-    message = EmailMessage()
-    message["Subject"] = f"mediamon: {len(alerts)} health alert(s)"
-    message["From"] = settings.sender
-    message["To"] = ", ".join(settings.recipients)
-    message.set_content("\n".join(f"- {alert.message}" for alert in alerts) + "\n")
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.starttls:
-            smtp.starttls()
-        password = os.environ.get(settings.password_env)
-        if settings.username and password:
-            smtp.login(settings.username, password)
-        smtp.send_message(message)
 
 
 def _record(

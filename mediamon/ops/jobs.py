@@ -74,6 +74,16 @@ def digest_job(config_dir: str, database_url: str) -> str:
         return _database_failed("digest", database_url, exc)
 
 
+def alerts_job(config_dir: str, database_url: str) -> str:
+    """Check the alert subscriptions: developments of what crawls stored, messages whose rate
+    limit or quiet hours have passed, deliveries whose retry has come (mediamon.alerts)."""
+    from mediamon.alerts.check import check_alerts_safely
+
+    config = active_config(config_dir, database_url)
+    report = check_alerts_safely(engine_for(database_url), config)
+    return "ok" if report is not None and not report.failures else "errors"
+
+
 def _crawl(outlet_ids: list[str], config_dir: str, database_url: str) -> str:
     config = active_config(config_dir, database_url)
     engine = engine_for(database_url)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from mediamon.core.config import FILES, Config, ConfigError, load_config
+from mediamon.core.config import FILES, OPTIONAL_FILES, Config, ConfigError, load_config
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def load_snapshot(source_dir: Path, database_url: str | None, parent: Path) -> C
     """Copy the config files into a new directory under ``parent`` and load them from there;
     relative paths in settings.yaml stay relative to ``source_dir``."""
     snapshot = Path(tempfile.mkdtemp(prefix="config-", dir=parent))
-    for name in FILES:
+    for name in (*FILES, *OPTIONAL_FILES):
         if (source_dir / name).is_file():
             shutil.copyfile(source_dir / name, snapshot / name)
     try:
@@ -44,7 +44,7 @@ def load_snapshot(source_dir: Path, database_url: str | None, parent: Path) -> C
 def fingerprint(directory: Path) -> Fingerprint:
     """What changes when a config file is edited, replaced or removed."""
     stats: list[tuple[int, int] | None] = []
-    for name in FILES:
+    for name in (*FILES, *OPTIONAL_FILES):
         try:
             stat = (directory / name).stat()
         except FileNotFoundError:

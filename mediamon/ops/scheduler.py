@@ -36,9 +36,9 @@ from sqlalchemy import Engine
 from mediamon.core.config import Config, resolve_config_dir
 from mediamon.core.cron import cron_trigger
 from mediamon.core.models import utcnow
-from mediamon.core.names import CRAWL_JOB_PREFIX, DIGEST_JOB
+from mediamon.core.names import ALERTS_JOB, ALERTS_SCHEDULE, CRAWL_JOB_PREFIX, DIGEST_JOB
 from mediamon.core.runs import settle_killed_runs
-from mediamon.ops.jobs import activate, crawl_job, digest_job, engine_for
+from mediamon.ops.jobs import activate, alerts_job, crawl_job, digest_job, engine_for
 from mediamon.ops.reload import ConfigWatcher
 from mediamon.ops.supervise import CHILDREN
 
@@ -59,7 +59,8 @@ class JobSpec:
 
 
 def job_specs(config: Config, source_dir: str, database_url: str) -> list[JobSpec]:
-    """A crawl job per distinct outlet schedule, and the digest job."""
+    """A crawl job per distinct outlet schedule, the digest job, and with subscriptions in
+    alerts.yaml the alerts job (each minute)."""
     zone = config.settings.zone
     groups: dict[str, list[str]] = {}
     for outlet in config.outlets:
@@ -78,6 +79,11 @@ def job_specs(config: Config, source_dir: str, database_url: str) -> list[JobSpe
     specs.append(
         JobSpec(DIGEST_JOB, "digest", digest_job, [source_dir, database_url], digest_trigger)
     )
+    if config.alerts.subscriptions:
+        alerts_trigger = cron_trigger(ALERTS_SCHEDULE, zone)
+        specs.append(
+            JobSpec(ALERTS_JOB, "alerts", alerts_job, [source_dir, database_url], alerts_trigger)
+        )
     return specs
 
 

@@ -20,7 +20,8 @@ import pytest
 from pydantic import BaseModel
 
 from mediamon.cli import main
-from mediamon.core.config import FILES
+from mediamon.core.alerts_models import AlertsFile, SubscriptionModel, TargetModel
+from mediamon.core.config import FILES, OPTIONAL_FILES
 from mediamon.core.config_models import OutletsFile, TopicsFile
 from mediamon.core.settings_models import SettingsFile
 from tests.support import REPO
@@ -30,6 +31,7 @@ CONFIG_MODELS: dict[str, type[BaseModel]] = {
     "outlets.yaml": OutletsFile,
     "topics.yaml": TopicsFile,
     "settings.yaml": SettingsFile,
+    "alerts.yaml": AlertsFile,
 }
 
 CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -270,9 +272,21 @@ def config_file_section(name: str) -> str:
 
 
 def test_every_config_file_has_a_section() -> None:
-    assert set(CONFIG_MODELS) == set(FILES)
+    assert set(CONFIG_MODELS) == {*FILES, *OPTIONAL_FILES}
     headings = re.findall(r"^### (\S+)$", section(README, "## Config reference"), re.M)
-    assert headings == list(FILES)
+    assert headings == [*FILES, *OPTIONAL_FILES]
+
+
+def test_every_key_of_alerts_yaml_is_documented_and_exists() -> None:
+    """Its top-level keys in the text above the table; a subscription's and a target's fields
+    in the table."""
+    text = config_file_section("alerts.yaml")
+    prose = {s for s in spans(text[: text.find("\n|")]) if IDENTIFIER.fullmatch(s)}
+    assert sorted(set(field_names(AlertsFile)) - prose) == []
+    documented = {key for cells in table_rows(text) for key in spans(cells[0])}
+    fields = set(field_names(SubscriptionModel)) | set(field_names(TargetModel))
+    assert sorted(fields - documented) == []
+    assert sorted(documented - fields) == []
 
 
 @pytest.mark.parametrize("name", ["outlets.yaml", "topics.yaml"])
