@@ -148,7 +148,7 @@ class ArticleRow(Base):
         Index("ix_articles_outlet_published", "outlet_id", "published_at"),
         Index("ix_articles_published", "published_at"),
         Index("ix_articles_fetched", "fetched_at"),
-        # outlet health's newest articles by when they appeared (migration 0012)
+        # outlet health's newest articles by when they appeared (migration 0011)
         Index(
             "ix_articles_outlet_moment",
             "outlet_id",

@@ -57,7 +57,7 @@ from mediamon.stories.storage import (
 )
 
 WINDOW = timedelta(hours=48)
-JOIN_SCORE = 0.3
+JOIN_SCORE = 0.35
 # How much more similar an article must be per day away from the story's latest article: two
 # reports of shelling in one town on different days share the town and the governor.
 SCORE_PER_DAY = 0.2

@@ -179,7 +179,19 @@ class Tab:
 @pytest.fixture
 def tab(browser: Any) -> Iterator[Tab]:
     """A fresh page with the listener every payload would call, and dialogs recorded."""
-    context = browser.new_context()
+    yield from _opened_tab(browser)
+
+
+@pytest.fixture
+def tab_without_csp(browser: Any) -> Iterator[Tab]:
+    """As ``tab``, with the app's Content-Security-Policy ignored: for the checks proving that a
+    check can fail, which put markup into a page as an attacker could only without the policy
+    (tests/e2e/test_web_csp.py proves the policy refuses it)."""
+    yield from _opened_tab(browser, bypass_csp=True)
+
+
+def _opened_tab(browser: Any, **options: Any) -> Iterator[Tab]:
+    context = browser.new_context(**options)
     page = context.new_page()
     calls: list[str] = []
     dialogs: list[str] = []
@@ -295,14 +307,16 @@ def test_hostile_content_runs_nothing(
     assert not any(control in page.evaluate(VISIBLE_TEXT) for control in BIDI)
 
 
-def test_the_listener_would_have_heard_a_payload_that_ran(workspace: Workspace, tab: Tab) -> None:
+def test_the_listener_would_have_heard_a_payload_that_ran(
+    workspace: Workspace, tab_without_csp: Tab
+) -> None:
     """The check above can fail: the same payload, put into a page as markup, calls it."""
-    tab.page.goto(workspace.base + "/")
-    tab.page.evaluate(
+    tab_without_csp.page.goto(workspace.base + "/")
+    tab_without_csp.page.evaluate(
         "html => { document.body.insertAdjacentHTML('beforeend', html); }", HOSTILE_TITLE
     )
-    tab.page.wait_for_timeout(300)
-    assert "title onerror" in tab.calls
+    tab_without_csp.page.wait_for_timeout(300)
+    assert "title onerror" in tab_without_csp.calls
 
 
 def test_the_raw_html_is_shown_as_escaped_source(workspace: Workspace, tab: Tab) -> None:
@@ -332,16 +346,18 @@ def test_pages_pass_the_accessibility_check(
     assert tab.page.evaluate(ACCESSIBILITY_CHECK, MIN_CONTRAST) == []
 
 
-def test_the_accessibility_check_finds_what_it_looks_for(workspace: Workspace, tab: Tab) -> None:
+def test_the_accessibility_check_finds_what_it_looks_for(
+    workspace: Workspace, tab_without_csp: Tab
+) -> None:
     """The check above can fail: a page given a second h1, a skipped level, an unlabelled
     field and pale text is reported on each."""
-    tab.page.goto(workspace.base + "/")
-    tab.page.evaluate(
+    tab_without_csp.page.goto(workspace.base + "/")
+    tab_without_csp.page.evaluate(
         """() => document.querySelector('main').insertAdjacentHTML('beforeend',
           '<h1>Second</h1><h4>Skipped</h4><input name="q"><p class="pale">Pale words</p>')"""
     )
-    tab.page.add_style_tag(content=".pale { color: #bbbbbb; }")
-    problems = "\n".join(tab.page.evaluate(ACCESSIBILITY_CHECK, MIN_CONTRAST))
+    tab_without_csp.page.add_style_tag(content=".pale { color: #bbbbbb; }")
+    problems = "\n".join(tab_without_csp.page.evaluate(ACCESSIBILITY_CHECK, MIN_CONTRAST))
     assert "2 h1 elements" in problems
     assert "h4 after h1" in problems
     assert 'form control without a label: <input name="q">' in problems

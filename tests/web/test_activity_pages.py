@@ -114,6 +114,7 @@ def test_marking_an_article_not_boilerplate_gives_its_text_the_line_back(
         article_id = session.scalar(
             select(ArticleRow.id).where(ArticleRow.url == "https://meduza.io/en/feature/raid")
         )
+    assert f'href="/articles/{article_id}/actions"' in site.get(f"/articles/{article_id}").text
     page = site.get(f"/articles/{article_id}/actions").text
     assert APPEAL in page
     done = site.post(

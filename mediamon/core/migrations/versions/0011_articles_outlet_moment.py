@@ -1,7 +1,7 @@
 """articles: an index on (outlet_id, coalesce(published_at, fetched_at))
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 Outlet health (mediamon.ops.health.outlet_history) reads each outlet's newest articles by the
 moment they appeared, its publication time or else when it was fetched; without this index
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
