@@ -52,7 +52,7 @@ class AlertsPipeline:
     def from_crawler(cls, crawler: Crawler) -> AlertsPipeline:
         context = context_from_settings(crawler.settings)
         if not context.config.alerts.subscriptions:
-            raise NotConfigured("no subscriptions in alerts.yaml")
+            raise NotConfigured()  # without a message: Scrapy logs one as a WARNING on every crawl
         settings = crawler.settings
         return cls(
             context.engine,

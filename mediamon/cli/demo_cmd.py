@@ -34,3 +34,4 @@ def demo(workdir: Path | None, config_dir: str | None) -> None:
     click.echo(f"database: {result.database}")
     click.echo(f"digest:   {result.digest}")
     click.echo(f"          {result.digest_html} (open it in a browser)")
+    click.echo(f"browse:   mediamon serve --config {result.workdir / 'config'}")

@@ -50,7 +50,12 @@ def run_demo(workdir: Path, config_dir: str | None = None) -> DemoResult:
     database = workdir / "mediamon.sqlite"
     topics = resolve_config_dir(config_dir) / "topics.yaml"
     with start_world(workdir) as world:
-        world_config = world.write_config(workdir / "config", topics if topics.is_file() else None)
+        world_config = world.write_config(
+            workdir / "config",
+            topics if topics.is_file() else None,
+            # relative to the config directory: `mediamon serve --config DIR` finds the database
+            database_url=f"sqlite:///../{database.name}",
+        )
         context = get_context(str(world_config), f"sqlite:///{database}")
         stats = run_crawl(context)["feeds"]
         dates = [article.published for article in world.articles]

@@ -29,6 +29,11 @@ def test_demo_twice_in_one_workdir_stores_each_article_once(tmp_path: Path) -> N
     assert len(after_first) >= 10
     first_digest = (workdir / "digest.md").read_bytes()
     assert "feeds: 0 new articles stored" not in first.stdout
+    # the config it prints for browsing finds the database it filled, creating none
+    assert f"browse:   mediamon serve --config {workdir / 'config'}" in first.stdout
+    found = run_mediamon("search", "--config", str(workdir / "config"), "Belgorod")
+    assert "Belgorod" in found.stdout
+    assert not (workdir / "config" / "mediamon.sqlite").exists()
 
     second = run_mediamon("demo", "--workdir", str(workdir), timeout=280)
     assert "feeds: 0 new articles stored" in second.stdout
