@@ -57,6 +57,8 @@ def test_a_facet_narrows_the_result_and_the_csv_export_holds_it(site: TestClient
 def test_matching_words_are_marked(site: TestClient) -> None:
     page = site.get("/search", params={"q": "shelling", "outlet": "meduza-en"}).text
     assert page.count("<mark>shelling</mark>") == 5
+    # the words around a mark keep the spaces between them
+    assert len(re.findall(r"\w+ \w+ <mark>shelling</mark>", page)) == 5, page
 
 
 def test_a_syntax_error_is_shown_at_its_position(site: TestClient) -> None:

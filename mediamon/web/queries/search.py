@@ -21,6 +21,7 @@ from mediamon.core.models import (
     ArticleRow,
     ArticleTopic,
 )
+from mediamon.digest.render import plain
 from mediamon.query.nodes import Term
 from mediamon.query.parser import Query
 from mediamon.query.stemming import term_keys, token_keys
@@ -139,7 +140,7 @@ def snippet(query: Query, text: str, language: str | None) -> tuple[SnippetPart,
     """A stretch of ``text`` around the first word the query matches, its matching words
     marked (the start of the text when no single word matches)."""
     wanted = _wanted_keys(query.root.leaves(), language)
-    pieces = WORDS.findall(text)
+    pieces = WORDS.findall(plain(text))  # one line, no control characters: shown as it is
     marks = [_is_match(piece, language, wanted) for piece in pieces]
     first = marks.index(True) if True in marks else 0
     start = max(0, first - 2 * SNIPPET_WORDS)
