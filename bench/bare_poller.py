@@ -1,8 +1,9 @@
 """The polling benchmark's baseline: a bare Scrapy spider sending conditional GETs.
 
 Usage: ``python bench/bare_poller.py FEEDS.json``, FEEDS.json a list of [url, etag,
-last_modified]. It requests each feed once with If-None-Match / If-Modified-Since, obeying
-robots.txt and without delay, as mediamon polls the generated world, and prints how many answers
+last_modified]. It requests each feed once with If-None-Match / If-Modified-Since, with the
+politeness mediamon polls the generated world with (robots.txt obeyed, no download delay, 8
+requests per host, AutoThrottle as scrapers/settings.py sets it), and prints how many answers
 were 304 and how many were not.
 """
 
@@ -52,6 +53,10 @@ def main(feeds_file: str) -> None:
             "CONCURRENT_REQUESTS": 32,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
             "ROBOTSTXT_OBEY": True,
+            "AUTOTHROTTLE_ENABLED": True,
+            "AUTOTHROTTLE_START_DELAY": 1.0,
+            "AUTOTHROTTLE_MAX_DELAY": 60.0,
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
             "COOKIES_ENABLED": False,
             "TELNETCONSOLE_ENABLED": False,
             "LOG_LEVEL": "WARNING",
