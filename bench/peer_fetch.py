@@ -19,7 +19,7 @@ from pathlib import Path
 def news_please(url: str) -> bool:
     from newsplease import NewsPlease
 
-    article = NewsPlease.from_url(url, timeout=30)
+    article = NewsPlease.from_url(url)
     return bool(article is not None and article.title and article.maintext)
 
 
