@@ -109,6 +109,13 @@ class UrlPolicy:
             for outlet in self.outlets.values()
             for url in configured_urls(outlet)
         }
+        # Each domain's first outlet in config order: a request without an outlet (robots.txt)
+        # is matched by its host's suffixes, not by asking every outlet.
+        self.domain_owners: dict[str, Outlet] = {}
+        for outlet in self.outlets.values():
+            for domain in outlet.domains:
+                self.domain_owners.setdefault(domain, outlet)
+        self.order = {outlet_id: index for index, outlet_id in enumerate(self.outlets)}
 
     @classmethod
     def from_config(cls, config: Config) -> UrlPolicy:
@@ -142,11 +149,22 @@ class UrlPolicy:
         if outlet is not None:
             return outlet, fetch.configured
         origin = fetch.origin or fetch.url
-        owning = next((o for o in self.outlets.values() if o.owns(origin)), None)
+        owning = self.first_owner(origin)
         if owning is not None:
             return owning, False
         source = self.source_netlocs.get(netloc_of(origin)) if is_robots(origin) else None
         return source, source is not None and origin == fetch.url
+
+    def first_owner(self, url: str) -> Outlet | None:
+        """The first outlet, in config order, on whose domains ``url`` is (``Outlet.owns``)."""
+        try:
+            host = host_key(urlsplit(url).hostname or "")
+        except ValueError:  # not a URL (an invalid IPv6 literal, say)
+            return None
+        labels = host.split(".")
+        suffixes = (".".join(labels[start:]) for start in range(len(labels)))
+        owners = [self.domain_owners[s] for s in suffixes if s in self.domain_owners]
+        return min(owners, key=lambda outlet: self.order[outlet.id], default=None)
 
 
 def is_robots(url: str) -> bool:

@@ -53,7 +53,8 @@ AGAIN = "crawl again"
     type=click.IntRange(min=1),
     help="Crawl processes, each crawling its own share of the outlets (an outlet is crawled by "
     "one of them only); 1 crawls in this process. [default: settings.yaml "
-    "crawling.crawl_processes, else one per CPU core, at most one per outlet]",
+    "crawling.crawl_processes, else one per CPU core, at most one per outlet; one when at most "
+    "one outlet has a source to read in full, e.g. feeds that all answer conditional GETs]",
 )
 @click.option(
     "-v",

@@ -44,7 +44,14 @@ def get_context(
     url = config.settings.database_url
     if existing:
         require_existing(url)
-    return Context(config, open_engine(url))
+    context = Context(config, open_engine(url))
+    _BY_RESOLVED.setdefault((str(config.directory), url), context)
+    return context
+
+
+# Each context by the config directory and database URL it resolved to: the ones a crawl's
+# settings carry (mediamon.crawl.plan), whatever form the command was given them in.
+_BY_RESOLVED: dict[tuple[str, str], Context] = {}
 
 
 def open_engine(url: str) -> Engine:
@@ -89,5 +96,7 @@ def cause(error: Exception) -> str:
 
 
 def context_from_settings(settings: Any) -> Context:
-    """The context a crawl was started with, from its Scrapy settings."""
-    return get_context(settings.get(CONFIG_SETTING), settings.get(DATABASE_SETTING))
+    """The context a crawl was started with, from its Scrapy settings: in the process that
+    started it, the same one (the config is not read again, the database not checked again)."""
+    config_dir, url = settings.get(CONFIG_SETTING), settings.get(DATABASE_SETTING)
+    return _BY_RESOLVED.get((config_dir, url)) or get_context(config_dir, url)

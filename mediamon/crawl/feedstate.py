@@ -4,7 +4,7 @@ validators of sitemaps and section pages, with what each one led to."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from mediamon.core.config_models import CrawlingSettings
 from mediamon.core.models import Feed, ListingValidators, utcnow
+
+# URLs per IN (...) query: well below SQLite's limit of bound parameters.
+QUERY_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,45 @@ def failure_delay(interval: float, failures: int, policy: PollPolicy) -> float:
     return min(interval * 2 ** min(failures, 32), policy.backoff_max)
 
 
-def load_validators(engine: Engine, url: str) -> Validators:
+@dataclass(frozen=True)
+class FeedState:
+    """What a poll needs to know of a feed beforehand: its validators, when it is next due."""
+
+    validators: Validators = Validators()
+    next_poll_at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_poll_at is None or self.next_poll_at <= now
+
+
+def load_feed_states(engine: Engine, urls: Sequence[str]) -> dict[str, FeedState]:
+    """The stored state of each of ``urls`` polled before, in one query."""
+    query = select(Feed.url, Feed.etag, Feed.last_modified, Feed.next_poll_at)
+    states = {}
     with Session(engine) as session:
-        feed = session.get(Feed, url)
-        if feed is None:
-            return Validators()
-        return Validators(feed.etag, feed.last_modified)
+        for chunk in chunks(list(dict.fromkeys(urls)), QUERY_CHUNK):
+            for url, etag, last_modified, when in session.execute(query.where(Feed.url.in_(chunk))):
+                states[url] = FeedState(Validators(etag, last_modified), when)
+    return states
+
+
+def load_validators(engine: Engine, url: str) -> Validators:
+    state = load_feed_states(engine, [url]).get(url)
+    return state.validators if state is not None else Validators()
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll of a feed answered (see :func:`record_polls`)."""
+
+    url: str
+    outlet_id: str
+    status: int | None
+    validators: Validators | None
+    entries: int = 0
+    entry_times: Sequence[datetime] = ()
+    retry_after: float | None = None
+    polled_at: datetime | None = None  # None: when it is recorded
 
 
 def record_poll(
@@ -94,27 +130,52 @@ def record_poll(
     policy: PollPolicy | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Record one poll and schedule the next.
+    """Record one poll and schedule the next (see :func:`record_polls`)."""
+    outcome = PollOutcome(url, outlet_id, status, validators, entries, entry_times, retry_after)
+    record_polls(engine, [outcome], policy, now)
 
-    ``validators`` None keeps the stored ones (the poll did not complete). ``entry_times`` are
-    the publication times the feed listed; ``retry_after`` is a server's asked-for wait.
+
+def record_polls(
+    engine: Engine,
+    outcomes: Sequence[PollOutcome],
+    policy: PollPolicy | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Record polls and schedule the next of each, in one transaction.
+
+    An outcome's ``validators`` None keeps the stored ones (the poll did not complete). Its
+    ``entry_times`` are the publication times the feed listed; ``retry_after`` is a server's
+    asked-for wait.
     """
     policy = policy or PollPolicy.from_settings(CrawlingSettings.model_validate({}))
     now = now or utcnow()
-    failed = status is None or status >= 400
+    urls = list(dict.fromkeys(outcome.url for outcome in outcomes))
     with Session(engine) as session, session.begin():
-        feed = session.get(Feed, url) or Feed(url=url, outlet_id=outlet_id, consecutive_failures=0)
-        feed.outlet_id = outlet_id
-        feed.last_polled_at = now
-        feed.last_status = status
-        feed.consecutive_failures = (feed.consecutive_failures or 0) + 1 if failed else 0
-        feed.entries_seen = entries
-        if validators is not None and not failed:
-            feed.etag, feed.last_modified = validators.etag, validators.last_modified
-        if entry_times:
-            feed.newest_entry_at = max([*entry_times, *filter(None, [feed.newest_entry_at])])
-        schedule_next_poll(feed, entry_times, retry_after, policy, now)
-        session.add(feed)
+        feeds = {}
+        for chunk in chunks(urls, QUERY_CHUNK):
+            feeds.update(
+                {f.url: f for f in session.scalars(select(Feed).where(Feed.url.in_(chunk)))}
+            )
+        for outcome in outcomes:
+            feed = feeds.get(outcome.url) or Feed(url=outcome.url, consecutive_failures=0)
+            feeds[outcome.url] = feed
+            apply_poll(feed, outcome, policy, outcome.polled_at or now)
+            session.add(feed)
+
+
+def apply_poll(feed: Feed, outcome: PollOutcome, policy: PollPolicy, now: datetime) -> None:
+    failed = outcome.status is None or outcome.status >= 400
+    feed.outlet_id = outcome.outlet_id
+    feed.last_polled_at = now
+    feed.last_status = outcome.status
+    feed.consecutive_failures = (feed.consecutive_failures or 0) + 1 if failed else 0
+    feed.entries_seen = outcome.entries
+    if outcome.validators is not None and not failed:
+        feed.etag, feed.last_modified = outcome.validators.etag, outcome.validators.last_modified
+    if outcome.entry_times:
+        newest = [*outcome.entry_times, *filter(None, [feed.newest_entry_at])]
+        feed.newest_entry_at = max(newest)
+    schedule_next_poll(feed, outcome.entry_times, outcome.retry_after, policy, now)
 
 
 def schedule_next_poll(
@@ -136,10 +197,13 @@ def schedule_next_poll(
 def due_feeds(engine: Engine, urls: Sequence[str], now: datetime | None = None) -> set[str]:
     """The ``urls`` due for a poll: never polled, or their next poll time has come."""
     now = now or utcnow()
-    with Session(engine) as session:
-        query = select(Feed.url, Feed.next_poll_at).where(Feed.url.in_(list(urls)))
-        scheduled = {url: when for url, when in session.execute(query)}
-    return {url for url in urls if (when := scheduled.get(url)) is None or when <= now}
+    states = load_feed_states(engine, urls)
+    return {url for url in urls if states.get(url, FeedState()).due(now)}
+
+
+def chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True)

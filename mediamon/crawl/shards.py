@@ -5,15 +5,17 @@ mediamon.crawl.sharded)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from mediamon.core.config import Outlet
 from mediamon.core.context import Context
+from mediamon.core.models import utcnow
 from mediamon.core.names import EXTRACT_PROCESSES_SETTING
 from mediamon.core.sources import source_kind
+from mediamon.crawl.feedstate import load_feed_states
 from mediamon.crawl.plan import CrawlPlan, has_sources
 
 SHOWN_OUTLETS = 3
@@ -50,7 +52,7 @@ def plan_shards(context: Context, plan: CrawlPlan, processes: int | None) -> lis
     crawling = context.config.settings.crawling
     outlets = active_outlets(context, plan)
     count = process_count(processes, crawling.crawl_processes, len(outlets))
-    if count < 2:
+    if count < 2 or (processes is None and light(context, plan, outlets)):
         return []
     groups = balance([(outlet.id, weight(outlet, plan)) for outlet in outlets], count)
     by_id = {outlet.id: outlet for outlet in outlets}
@@ -79,6 +81,47 @@ def process_count(requested: int | None, configured: int | None, outlets: int) -
     """``requested``, else ``configured``, else one per CPU core; at most one per outlet."""
     wanted = requested or configured or os.cpu_count() or 1
     return max(1, min(wanted, outlets))
+
+
+def light(context: Context, plan: CrawlPlan, outlets: Sequence[Outlet]) -> bool:
+    """Whether at most one outlet has a source to read in full. An outlet lives in one process,
+    so another process could take over only conditional requests, which cost less CPU than
+    starting it (imports, config, database)."""
+    busy: set[str] = set()
+    for name in plan.spiders:
+        busy |= FULL_READS.get(name, outlets_with_sources)(context, plan, name, outlets)
+    return len(busy) < 2
+
+
+def outlets_with_sources(
+    context: Context, plan: CrawlPlan, spider: str, outlets: Sequence[Outlet]
+) -> set[str]:
+    return {outlet.id for outlet in outlets if has_sources(spider, outlet, plan.windowed)}
+
+
+def outlets_with_feeds_to_read(
+    context: Context, plan: CrawlPlan, spider: str, outlets: Sequence[Outlet]
+) -> set[str]:
+    """The outlets with a feed never polled or polled without validators: a feed with them is
+    expected to answer its conditional GET with 304, and one not due is not requested by a
+    ``--due-only`` poll."""
+    states = load_feed_states(context.engine, [url for o in outlets for url in o.feeds])
+    due_only = bool((plan.spider_args or {}).get("due_only"))
+    now = utcnow()
+
+    def read_in_full(url: str) -> bool:
+        state = states.get(url)
+        if state is None:
+            return True
+        return not state.validators.headers() and not (due_only and not state.due(now))
+
+    return {outlet.id for outlet in outlets if any(map(read_in_full, outlet.feeds))}
+
+
+# The outlets each spider reads some source of in full (others: every outlet it has sources of).
+FULL_READS: dict[str, Callable[[Context, CrawlPlan, str, Sequence[Outlet]], set[str]]] = {
+    "feeds": outlets_with_feeds_to_read,
+}
 
 
 def active_outlets(context: Context, plan: CrawlPlan) -> list[Outlet]:

@@ -21,10 +21,18 @@ from twisted.python.failure import Failure
 from mediamon.core import stat_keys
 from mediamon.core.article import Article
 from mediamon.core.config import Outlet
-from mediamon.crawl.feedstate import PollPolicy, Validators, due_feeds, record_poll
+from mediamon.core.models import utcnow
+from mediamon.crawl.feedstate import (
+    FeedState,
+    PollOutcome,
+    PollPolicy,
+    Validators,
+    load_feed_states,
+    record_polls,
+)
 from mediamon.store.unwritable import stop_if_unwritable, unwritable_of
 from scrapers.hostile import record_failure
-from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META
+from scrapers.middlewares import CONDITIONAL_META, CONFIGURED_META, VALIDATORS_META
 from scrapers.retry_after import RETRY_AFTER_META
 from scrapers.spiders.base import OutletSpider
 from scrapers.spiders.caps import cap_feed_body, note_capped
@@ -33,6 +41,9 @@ from scrapers.spiders.jsonfeed import is_json_feed, json_feed_entries
 from scrapers.spiders.listings import validators_of
 
 logger = logging.getLogger(__name__)
+
+# Polls recorded per transaction: a poll answered 304 costs a request and a share of one write.
+POLL_BATCH = 100
 
 
 @dataclass
@@ -65,6 +76,7 @@ class FeedSpider(OutletSpider):
         # Articles stored (True) or failed (False) in this crawl: a later feed listing one must
         # not wait for a request Scrapy drops as a repeat.
         self.settled: dict[str, bool] = {}
+        self.unsaved_polls: list[PollOutcome] = []
 
     @property
     def poll_policy(self) -> PollPolicy:
@@ -74,19 +86,21 @@ class FeedSpider(OutletSpider):
         for retry in self.retry_requests():
             yield retry
         feeds = [(outlet, url) for outlet in self.outlets for url in outlet.feeds]
-        due = due_feeds(self.context.engine, [url for _, url in feeds]) if self.due_only else None
+        states = load_feed_states(self.context.engine, [url for _, url in feeds])
+        now = utcnow()
         for outlet, url in feeds:
-            if due is None or url in due:
-                yield self.feed_request(outlet, url)
+            state = states.get(url, FeedState())
+            if not self.due_only or state.due(now):
+                yield self.feed_request(outlet, url, state.validators)
             else:
                 self.crawler.stats.inc_value(stat_keys.FEEDS_NOT_DUE)
 
-    def feed_request(self, outlet: Outlet, url: str) -> Request:
+    def feed_request(self, outlet: Outlet, url: str, validators: Validators) -> Request:
         meta = self.outlet_meta(
             outlet,
             feed_url=url,
             handle_httpstatus_list=[304],
-            **{CONDITIONAL_META: True, CONFIGURED_META: True},
+            **{CONDITIONAL_META: True, CONFIGURED_META: True, VALIDATORS_META: (url, validators)},
         )
         return Request(
             url, callback=self.parse_feed, errback=self.feed_failed, meta=meta, dont_filter=True
@@ -204,24 +218,29 @@ class FeedSpider(OutletSpider):
         entries: int = 0,
         **details: Any,
     ) -> None:
-        """Record a poll (see ``record_poll``); nothing once the database refuses writes: the
-        crawl stops, and the next one polls the feed in full."""
-        if unwritable_of(self.crawler):
+        """Record a poll (see ``record_polls``), with others in one transaction once
+        ``POLL_BATCH`` are waiting, and the rest as the spider closes."""
+        outcome = PollOutcome(
+            url, outlet_id, status, validators, entries, polled_at=utcnow(), **details
+        )
+        self.unsaved_polls.append(outcome)
+        if len(self.unsaved_polls) >= POLL_BATCH:
+            self.save_polls()
+
+    def save_polls(self) -> None:
+        """Record the polls waiting; nothing once the database refuses writes: the crawl stops,
+        and the next one polls those feeds again (with the validators stored before)."""
+        outcomes, self.unsaved_polls = self.unsaved_polls, []
+        if not outcomes or unwritable_of(self.crawler):
             return
         try:
-            record_poll(
-                self.context.engine,
-                url,
-                outlet_id,
-                status,
-                validators,
-                entries,
-                policy=self.poll_policy,
-                **details,
-            )
+            record_polls(self.context.engine, outcomes, self.poll_policy)
         except Exception as exc:
             if not stop_if_unwritable(self.crawler, exc):
                 raise
+
+    def closed(self, reason: str) -> None:
+        self.save_polls()
 
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

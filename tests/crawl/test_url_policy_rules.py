@@ -243,3 +243,34 @@ def test_a_punycode_lookalike_is_not_decoded_into_an_outlets_domain() -> None:
     outlet = OutletsFile.model_validate({"outlets": [entry]}).resolved_outlets()[0]
     assert outlet.owns("https://www.news.example/a")
     assert not outlet.owns("https://xn--news-.example/a")  # punycode "news-" decodes to "news"
+
+
+def test_the_owner_of_a_request_without_outlet_is_found_as_asking_every_outlet_would() -> None:
+    document = {
+        "outlets": [
+            {"id": "wide", "name": "W", "homepage": "https://example.org/"},
+            {"id": "narrow", "name": "N", "homepage": "https://news.example.org/"},
+            {"id": "own", "name": "O", "homepage": "https://www.other.example/"},
+            {"id": "ip", "name": "I", "homepage": f"{WORLD}/"},
+        ]
+    }
+    for outlet in document["outlets"]:
+        outlet["feeds"] = [f"{outlet['homepage']}feed"]
+    configured = OutletsFile.model_validate(document).resolved_outlets()
+    policy = UrlPolicy(configured)
+    urls = [
+        "https://example.org/robots.txt",
+        "https://news.example.org/robots.txt",  # both own it: the first in config order
+        "https://deep.news.example.org/a",
+        "https://WWW.Other.Example./robots.txt",
+        "https://other.example/robots.txt",  # the outlet's domain is www.other.example
+        "https://notexample.org/robots.txt",
+        f"{WORLD}/robots.txt",
+        "http://0.0.10/robots.txt",
+        "http://[::1/robots.txt",
+        "not a url",
+    ]
+    for url in urls:
+        expected = next((o for o in configured if o.owns(url)), None)
+        assert policy.first_owner(url) == expected, url
+    assert policy.first_owner("https://news.example.org/x").id == "wide"  # type: ignore[union-attr]
