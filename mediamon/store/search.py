@@ -22,7 +22,7 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Row, Select, select
 from sqlalchemy.orm import Session, defer
 
 from mediamon.core.dialects import IndexSyntax, dialect_of
@@ -34,6 +34,14 @@ from mediamon.query.text_analysis import clean_text, normalize_word
 
 BATCH = 200
 DENSE_SCAN = 1000  # newest candidates narrowed in memory before the full-text index takes over
+FACTS: tuple[Any, ...] = (  # what matching and facets read of each candidate
+    ArticleRow.id,
+    ArticleRow.outlet_id,
+    ArticleRow.language,
+    ArticleRow.published_at,
+    ArticleRow.title,
+    ArticleRow.text,
+)
 VERDICTS = 200_000  # cached match verdicts (query, article, text) -> bool
 
 
@@ -133,7 +141,7 @@ class _Verdicts:
         self.lock = Lock()
         self.known: OrderedDict[tuple[str, int, int], bool] = OrderedDict()
 
-    def matches(self, query: Query, row: ArticleRow) -> bool:
+    def matches(self, query: Query, row: Row[Any]) -> bool:
         key = (query.text, row.id, hash((row.title, row.text, row.language)))
         with self.lock:
             verdict = self.known.get(key)
@@ -173,26 +181,47 @@ def search(engine: Engine, query: Query, filters: SearchFilters) -> list[Article
 def matching(engine: Engine, query: Query, filters: SearchFilters) -> Iterator[ArticleRow]:
     """Every stored article matching ``query`` and the filters, newest first, read in batches
     as the caller goes on (``filters.limit`` is the caller's to apply)."""
+    batch: list[int] = []
+    for match in matching_facts(engine, query, filters):
+        batch.append(match.id)
+        if len(batch) >= (filters.limit or BATCH):
+            yield from articles_by_id(engine, batch)
+            batch = []
+    yield from articles_by_id(engine, batch)
+
+
+def matching_facts(engine: Engine, query: Query, filters: SearchFilters) -> Iterator[Row[Any]]:
+    """Like :func:`matching`, each match as its ``id``, ``outlet_id``, ``language`` and
+    ``published_at`` only (what facets count: cheaper than the whole article)."""
     walked: set[int] = set()
-    with Session(engine) as session:
+    with engine.connect() as connection:
         newest = _reading(_filtered(filters).limit(DENSE_SCAN))
-        for row in session.scalars(newest):
+        for row in connection.execute(newest):
             walked.add(row.id)
             if _verdicts.matches(query, row):
-                session.expunge(row)
                 yield row
         if len(walked) < DENSE_SCAN:
             return  # every article passing the filters was a candidate
-        for row in session.scalars(_reading(_candidate_query(engine, query, filters))):
+        for row in connection.execute(_reading(_candidate_query(engine, query, filters))):
             if row.id not in walked and _verdicts.matches(query, row):
-                session.expunge(row)
                 yield row
 
 
+def articles_by_id(engine: Engine, ids: Sequence[int]) -> list[ArticleRow]:
+    """The stored articles with these ids, in this order (without their downloaded page)."""
+    if not ids:
+        return []
+    with Session(engine) as session:
+        statement = select(ArticleRow).where(ArticleRow.id.in_(ids))
+        found = {
+            row.id: row for row in session.scalars(statement.options(defer(ArticleRow.raw_html)))
+        }
+        session.expunge_all()
+    return [found[article_id] for article_id in ids if article_id in found]
+
+
 def _reading(statement: Select[Any]) -> Select[Any]:
-    return statement.options(defer(ArticleRow.raw_html)).execution_options(  # not read here
-        yield_per=BATCH
-    )
+    return statement.execution_options(yield_per=BATCH)
 
 
 def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Select[Any]:
@@ -206,8 +235,8 @@ def _candidate_query(engine: Engine, query: Query, filters: SearchFilters) -> Se
 
 
 def _filtered(filters: SearchFilters) -> Select[Any]:
-    """Articles passing the filters, newest first."""
-    statement = select(ArticleRow)
+    """The facts of the articles passing the filters, newest first."""
+    statement = select(*FACTS)
     if filters.outlets:
         statement = statement.where(ArticleRow.outlet_id.in_(filters.outlets))
     if filters.since:
