@@ -1,5 +1,6 @@
-"""The Topic page's and the Overview's coverage is computed once per state of the store, and
-never shown stale: an article stored by another process, or a story merged, appears at once."""
+"""The Topic page's and the Overview's coverage and the Outlets page's counts are computed once
+per state of the store, and never shown stale: an article another process stores appears at
+once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from mediamon.core.config import Config, load_config
 from mediamon.core.db import open_database
 from mediamon.web.queries.coverage import DayCoverage, overview, topic_coverage
+from mediamon.web.queries.outlets import outlets_health
 from tests.web.test_coverage_pages import MAY_10, SHEBEKINO_MAY_10, SHEBEKINO_MAY_11, TOPIC, WEEK
 from tests.web.test_coverage_pages import store as store_article
 
@@ -95,3 +97,17 @@ def test_the_overview_counts_an_article_another_process_stored(
 
     after = {t.id: t.articles_week for t in overview(engine, config).topics}
     assert after[TOPIC] == 2
+
+
+def test_the_outlets_count_an_article_another_process_stored(
+    engine: Engine, config: Config, database_url: str
+) -> None:
+    store_moscow_times(engine)
+    before = {o.id: o.articles for o in outlets_health(engine, config)}
+    assert before["moscowtimes"] == 1 and before["bbc"] == 0
+
+    when = (MAY_10 + timedelta(hours=3)).isoformat()
+    store_elsewhere(database_url, "https://bbc.com/a/1", SHEBEKINO_MAY_10, "bbc", when)
+
+    after = {o.id: o.articles for o in outlets_health(engine, config)}
+    assert after["moscowtimes"] == 1 and after["bbc"] == 1

@@ -29,7 +29,7 @@ from mediamon.digest.model import HealthNote, OutletRef
 from mediamon.digest.model import Story as RankedStory
 from mediamon.digest.selection import ArticleRecord, articles_in_period
 from mediamon.stories.storage import StoryArticle, story_by_id, why_joined
-from mediamon.web.queries.freshness import coverage_cache
+from mediamon.web.queries.freshness import page_cache
 
 DAY = timedelta(days=1)
 UNLABELLED = "unlabelled"
@@ -112,7 +112,7 @@ def overview(engine: Engine, config: Config) -> Overview:
     the collection's health notes and the last runs."""
     last_day = as_of(engine).date()
     today, week = days_to(last_day, 1), days_to(last_day, WEEK_DAYS)
-    summaries, newest = coverage_cache.get(
+    summaries, newest = page_cache.get(
         engine,
         config,
         ("overview", today, week),
@@ -228,7 +228,7 @@ def topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window
     label, and the story x outlet matrix of its top stories (``KeyError``: no such topic);
     computed once per state of the store (:mod:`mediamon.web.queries.freshness`)."""
     topic = config.topic(topic_id)
-    return coverage_cache.get(
+    return page_cache.get(
         engine,
         config,
         ("topic", topic.id, window),

@@ -1,6 +1,6 @@
-"""Coverage computed once per state of the store: the Topic page and the Overview rank a week
-of articles as the digest does (seconds of Python at a million articles); the result is kept,
-per process, until the store changes.
+"""Figures computed once per state of the store: the Topic page and the Overview rank a week
+of articles as the digest does (seconds of Python at a million articles), the Outlets page
+counts every article; the result is kept, per process, until the store changes.
 
 The store's state is read from the database on every request, in one cheap query of indexed
 maxima and counts, so a page computed by one process is dropped as soon as any process (a
@@ -74,4 +74,4 @@ class StateCache:
         return value
 
 
-coverage_cache = StateCache()
+page_cache = StateCache()
