@@ -11,6 +11,11 @@ crawl, a grouping run, a retag) changes what it shows:
 - topics tagged or untagged change how many tags there are;
 - grouping adds members (more of them, and a newer article among them), new stories (a
   higher id) or moves one's last sighting; merging stories removes one (fewer stories).
+
+Known gap: a retag that, in one run, moves articles from one topic to another as many times
+as the other way keeps every figure above and is seen only at the next change. The counts
+cost a scan of an index (tens of milliseconds at a million tagged or grouped articles); a
+change log kept by triggers would make the state constant-time.
 """
 
 from __future__ import annotations
