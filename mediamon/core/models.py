@@ -154,6 +154,7 @@ class ArticleRow(Base):
             "outlet_id",
             sql_text("coalesce(published_at, fetched_at)"),
         ),
+        Index("ix_articles_outlet_id", "outlet_id", "id"),  # an outlet's newest (migration 0012)
     )
 
 

@@ -29,6 +29,7 @@ from mediamon.digest.model import HealthNote, OutletRef
 from mediamon.digest.model import Story as RankedStory
 from mediamon.digest.selection import ArticleRecord, articles_in_period
 from mediamon.stories.storage import StoryArticle, story_by_id, why_joined
+from mediamon.web.queries.freshness import page_cache
 
 DAY = timedelta(days=1)
 UNLABELLED = "unlabelled"
@@ -111,6 +112,23 @@ def overview(engine: Engine, config: Config) -> Overview:
     the collection's health notes and the last runs."""
     last_day = as_of(engine).date()
     today, week = days_to(last_day, 1), days_to(last_day, WEEK_DAYS)
+    summaries, newest = page_cache.get(
+        engine,
+        config,
+        ("overview", today, week),
+        lambda: _week_summary(engine, config, today, week),
+    )
+    refs = outlet_refs(config)
+    health = health_notes(
+        engine, refs, articles_per_outlet(engine, week), week.start, week.end, config.settings.zone
+    )
+    return Overview(today, week, summaries, newest, health, last_runs(engine))
+
+
+def _week_summary(
+    engine: Engine, config: Config, today: Window, week: Window
+) -> tuple[tuple[TopicSummary, ...], tuple[RankedStory, ...]]:
+    """Each topic's stories today and this week, and the newest developments."""
     records = articles_in_period(engine, week.start, week.end, [t.id for t in config.topics])
     summaries = tuple(
         topic_summary(topic.id, topic.name, records, today) for topic in config.topics
@@ -120,12 +138,7 @@ def overview(engine: Engine, config: Config) -> Overview:
         latest[record.story_key] = record.when
     recent = set(sorted(latest, key=latest.__getitem__, reverse=True)[:NEWEST_DEVELOPMENTS])
     developments = ranked_stories([r for r in records if r.story_key in recent], config)
-    newest = sorted(developments, key=lambda story: story.latest, reverse=True)
-    refs = outlet_refs(config)
-    health = health_notes(
-        engine, refs, articles_per_outlet(engine, week), week.start, week.end, config.settings.zone
-    )
-    return Overview(today, week, summaries, tuple(newest), health, last_runs(engine))
+    return summaries, tuple(sorted(developments, key=lambda story: story.latest, reverse=True))
 
 
 def topic_summary(
@@ -212,7 +225,18 @@ class TopicCoverage:
 
 def topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window) -> TopicCoverage:
     """The topic's stories in ``window`` ranked as in the digest, its coverage per day by outlet
-    label, and the story x outlet matrix of its top stories (``KeyError``: no such topic)."""
+    label, and the story x outlet matrix of its top stories (``KeyError``: no such topic);
+    computed once per state of the store (:mod:`mediamon.web.queries.freshness`)."""
+    topic = config.topic(topic_id)
+    return page_cache.get(
+        engine,
+        config,
+        ("topic", topic.id, window),
+        lambda: _topic_coverage(engine, config, topic.id, window),
+    )
+
+
+def _topic_coverage(engine: Engine, config: Config, topic_id: str, window: Window) -> TopicCoverage:
     topic = config.topic(topic_id)
     records = articles_in_period(engine, window.start, window.end, [topic.id])
     stories = tuple(ranked_stories(records, config))

@@ -107,10 +107,17 @@ def article_page(
 ) -> Page[ArticleRow]:
     """Articles newest collected first (by id), after ``cursor``."""
     key = decode_cursor(cursor, {"id": int})
-    statement = filtered_articles(select(ArticleRow), filters, config)
+    # The page's ids first, then their rows: a filter answered from an index (an outlet's
+    # articles) sorts ids only, not the full rows of every article it selects.
+    chosen = filtered_articles(select(ArticleRow.id), filters, config)
     if key is not None:
-        statement = statement.where(ArticleRow.id < key["id"])
-    statement = statement.order_by(ArticleRow.id.desc()).limit(limit + 1)
+        chosen = chosen.where(ArticleRow.id < key["id"])
+    chosen = chosen.order_by(ArticleRow.id.desc()).limit(limit + 1)
+    statement = (
+        select(ArticleRow)
+        .where(ArticleRow.id.in_(chosen.scalar_subquery()))
+        .order_by(ArticleRow.id.desc())
+    )
     with Session(engine) as session:
         rows = list(session.scalars(statement))
         session.expunge_all()

@@ -17,6 +17,7 @@ from mediamon.core.models import (
     Feed,
 )
 from mediamon.ops.health import current_alerts
+from mediamon.web.queries.freshness import page_cache
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,8 @@ class FeedPolls:
 
 def outlets_health(engine: Engine, config: Config) -> list[OutletHealth]:
     """Every configured outlet: articles stored, last poll, next poll due, failures, alerts."""
+    counts = page_cache.get(engine, config, "articles per outlet", lambda: _counts(engine))
     with Session(engine) as session:
-        counts = dict(
-            session.execute(
-                select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)
-            ).all()
-        )
         polls = {
             outlet_id: FeedPolls(last, due, int(failing or 0), int(failures or 0))
             for outlet_id, last, due, failing, failures in session.execute(
@@ -70,6 +67,13 @@ def outlets_health(engine: Engine, config: Config) -> list[OutletHealth]:
         _health(outlet, counts, polls.get(outlet.id, FeedPolls()), alerts)
         for outlet in config.outlets
     ]
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    """Articles stored per outlet (a count of every article: kept while the store is unchanged)."""
+    with Session(engine) as session:
+        query = select(ArticleRow.outlet_id, func.count()).group_by(ArticleRow.outlet_id)
+        return {outlet_id: int(count) for outlet_id, count in session.execute(query)}
 
 
 def _health(

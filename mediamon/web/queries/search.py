@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.orm import Session
 
 from mediamon.core.config import Config
@@ -26,7 +26,7 @@ from mediamon.query.nodes import Term
 from mediamon.query.parser import Query
 from mediamon.query.stemming import term_keys, token_keys
 from mediamon.query.text_analysis import normalize_word
-from mediamon.store.search import SearchFilters, matching
+from mediamon.store.search import SearchFilters, articles_by_id, matching_facts
 from mediamon.web.queries.listings import ArticleFilters, decode_cursor, encode_cursor
 
 FACET_SCAN = 500  # facets count at most this many matches (the page says when it stopped)
@@ -90,10 +90,10 @@ def run_search(
         return SearchResult([], None, Facets())
     labels = {o.id: tuple(o.labels) for o in config.outlets}
     facets = Facets()
-    page: list[ArticleRow] = []
+    page: list[int] = []
     more = False
     stop = max(FACET_SCAN, skip + limit + 1)
-    for position, row in enumerate(matching(engine, query, store_filters)):
+    for position, row in enumerate(matching_facts(engine, query, store_filters)):
         if position >= stop:  # a match past the page and past the facets' count
             facets.complete = False
             more = True
@@ -101,16 +101,17 @@ def run_search(
         if position < FACET_SCAN:
             _count(facets, row, labels)
         if skip <= position < skip + limit:
-            page.append(row)
+            page.append(row.id)
         elif position >= skip + limit:
             more = True
     _count_topics(engine, facets)
-    hits = [Hit(row, snippet(query, row.text or "", row.language)) for row in page]
+    rows = articles_by_id(engine, page)
+    hits = [Hit(row, snippet(query, row.text or "", row.language)) for row in rows]
     next_cursor = encode_cursor({"skip": skip + limit}) if more else None
     return SearchResult(hits, next_cursor, facets)
 
 
-def _count(facets: Facets, row: ArticleRow, labels: dict[str, tuple[str, ...]]) -> None:
+def _count(facets: Facets, row: Row[Any], labels: dict[str, tuple[str, ...]]) -> None:
     facets.counted += 1
     facets.outlet[row.outlet_id] += 1
     for label in labels.get(row.outlet_id, ()):
