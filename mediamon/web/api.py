@@ -19,11 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from mediamon.core.config import Config
-from mediamon.core.models import ArticleRow, Run
-from mediamon.core.models import Story as StoryRow
 from mediamon.query.parser import QuerySyntaxError, parse_query
 from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import (
@@ -194,7 +192,13 @@ class TopicCoverageOut(BaseModel):
     matrix: list[MatrixRowOut]
 
 
-class ArticleSummary(BaseModel):
+class FromRow(BaseModel):
+    """A response read from the stored row's attributes of the same names."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ArticleSummary(FromRow):
     id: int
     url: str
     outlet_id: str
@@ -239,7 +243,7 @@ class ArticleOut(BaseModel):
     versions: int
 
 
-class StorySummary(BaseModel):
+class StorySummary(FromRow):
     id: int
     headline: str
     first_outlet_id: str
@@ -329,7 +333,7 @@ class OutletDetail(OutletOut):
     boilerplate: list[BoilerplateLineOut]
 
 
-class RunOut(BaseModel):
+class RunOut(FromRow):
     id: int
     job: str
     started_at: datetime
@@ -348,41 +352,6 @@ class RunDetail(RunOut):
     log_path: str | None
     log_lines: list[str]
     log_missing: str | None
-
-
-def article_summary(row: ArticleRow) -> ArticleSummary:
-    return ArticleSummary(
-        id=row.id,
-        url=row.url,
-        outlet_id=row.outlet_id,
-        title=row.title,
-        language=row.language,
-        published_at=row.published_at,
-        fetched_at=row.fetched_at,
-        duplicate_of=row.duplicate_of,
-    )
-
-
-def story_summary(row: StoryRow) -> StorySummary:
-    return StorySummary(
-        id=row.id,
-        headline=row.headline,
-        first_outlet_id=row.first_outlet_id,
-        first_seen_at=row.first_seen_at,
-        last_seen_at=row.last_seen_at,
-        article_count=row.article_count,
-    )
-
-
-def run_out(run: Run) -> RunOut:
-    return RunOut(
-        id=run.id,
-        job=run.job,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
-        outcome=run.outcome,
-        errors=list(run.errors or []),
-    )
 
 
 def _reader(request: Request) -> Any:
@@ -471,7 +440,9 @@ def list_stories(
 ) -> StoryList:
     """Stories, the most recently active first; ``topic``: those with an article it tags."""
     page = _page(lambda: story_page(_reader(request), topic, day_start(since), cursor, limit))
-    return StoryList(items=[story_summary(row) for row in page.items], next_cursor=page.next_cursor)
+    return StoryList(
+        items=[StorySummary.model_validate(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut)
@@ -529,7 +500,8 @@ def list_articles(
     filters = article_filters(outlet, label, language, topic, since, until)
     page = _page(lambda: article_page(_reader(request), _config(request), filters, cursor, limit))
     return ArticleList(
-        items=[article_summary(row) for row in page.items], next_cursor=page.next_cursor
+        items=[ArticleSummary.model_validate(row) for row in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -586,7 +558,7 @@ def search(
         query=q,
         items=[
             HitOut(
-                article=article_summary(hit.article),
+                article=ArticleSummary.model_validate(hit.article),
                 snippet=[SnippetPartOut(text=p.text, match=p.match) for p in hit.snippet],
             )
             for hit in result.hits
@@ -655,7 +627,9 @@ def list_runs(
 ) -> RunList:
     """Runs (crawls, digests, alerts), the latest first."""
     page = _page(lambda: run_page(_reader(request), job, outcome, cursor, limit))
-    return RunList(items=[run_out(run) for run in page.items], next_cursor=page.next_cursor)
+    return RunList(
+        items=[RunOut.model_validate(run) for run in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)
@@ -666,7 +640,7 @@ def get_run(request: Request, run_id: Id) -> RunDetail:
         raise HTTPException(404, f"there is no run {run_id}")
     run, log = found
     return RunDetail(
-        **run_out(run).model_dump(),
+        **RunOut.model_validate(run).model_dump(),
         counts=dict(run.counts or {}),
         log_path=log.path,
         log_lines=log.lines,
