@@ -8,7 +8,7 @@ from datetime import time
 
 from pydantic import Field, field_validator, model_validator
 
-from mediamon.core.config_types import SLUG, HttpUrl, Strict
+from mediamon.core.config_types import HttpUrl, Slug, Strict
 
 DEVELOPMENT_KINDS = ("new_story", "spreading", "spike", "material_edit")
 QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -43,7 +43,7 @@ class TargetModel(Strict):
 class SubscriptionModel(Strict):
     """Which developments of which topics to push, where, how often at most, and when not."""
 
-    id: str
+    id: Slug
     topics: list[str] = Field(default_factory=list)
     developments: list[str] = Field(default_factory=lambda: list(DEVELOPMENT_KINDS))
     outlets: list[int] = Field(default_factory=lambda: [3], min_length=0)
@@ -53,15 +53,6 @@ class SubscriptionModel(Strict):
     spike_factor: float = Field(3.0, gt=1)
     spike_min_articles: int = Field(5, ge=1)
     to: list[TargetModel] = Field(min_length=1)
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(
-                f"'{value}' is not a valid id; use lowercase letters, digits, '-' or '_'"
-            )
-        return value
 
     @field_validator("developments")
     @classmethod

@@ -14,13 +14,13 @@ from pydantic import Field, field_validator, model_validator
 
 from mediamon.core.alerts_models import AlertsFile
 from mediamon.core.config_types import (
-    SLUG,
     ArchiveTemplate,
     ArticlePattern,
     Cron,
     HttpUrl,
     Language,
     PruneSelector,
+    Slug,
     Strict,
 )
 from mediamon.core.hosts import host_key, on_domain
@@ -67,7 +67,7 @@ class OutletDefaults(Strict):
 class OutletModel(Strict):
     """One outlet to watch. Unset fields inherit ``defaults``; ``prune``/``phrases`` add to them."""
 
-    id: str
+    id: Slug
     name: str
     homepage: HttpUrl
     domains: list[str] = Field(default_factory=list)
@@ -83,15 +83,6 @@ class OutletModel(Strict):
     prune: list[PruneSelector] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     labels: list[str] = Field(default_factory=list)
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(
-                f"'{value}' is not a valid id; use lowercase letters, digits, '-' or '_'"
-            )
-        return value
 
     @model_validator(mode="after")
     def _has_sources(self) -> OutletModel:
@@ -153,17 +144,12 @@ def _site_domain(url: str) -> str:
 class TopicModel(Strict):
     """A topic to follow: a boolean query over title and text, in the given languages."""
 
-    id: str
+    id: Slug
     name: str
     query: str
     languages: list[Language] = Field(default_factory=list)
     since: date | None = None
     until: date | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        return OutletModel._slug(value)
 
     @field_validator("query")
     @classmethod

@@ -18,6 +18,12 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 ARCHIVE_FIELDS = {"yyyy", "mm", "dd"}
 
 
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is not a valid id; use lowercase letters, digits, '-' or '_'")
+    return value
+
+
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -86,6 +92,7 @@ def _article_pattern(value: str) -> str:
     return value
 
 
+Slug = Annotated[str, AfterValidator(_slug)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ArticlePattern = Annotated[str, AfterValidator(_article_pattern)]
 ArchiveTemplate = Annotated[str, AfterValidator(_archive_template)]
