@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -62,6 +62,19 @@ def decode_cursor(cursor: str | None, fields: dict[str, type]) -> dict[str, Any]
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def page_of(
+    engine: Engine, statement: Select[Any], limit: int, key: Callable[[Any], dict[str, Any]]
+) -> Page[Any]:
+    """The first ``limit`` rows of ``statement`` (which asks for one more), and the cursor of
+    the next page, made of the ``key`` of the last row, when there is one."""
+    with Session(engine) as session:
+        rows = list(session.scalars(statement))
+        session.expunge_all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(key(rows[-1])) if more else None)
 
 
 @dataclass(frozen=True)
@@ -118,12 +131,7 @@ def article_page(
         .where(ArticleRow.id.in_(chosen.scalar_subquery()))
         .order_by(ArticleRow.id.desc())
     )
-    with Session(engine) as session:
-        rows = list(session.scalars(statement))
-        session.expunge_all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor({"id": rows[-1].id}) if more else None)
+    return page_of(engine, statement, limit, lambda row: {"id": row.id})
 
 
 def story_page(
@@ -158,15 +166,6 @@ def story_page(
     statement = statement.order_by(StoryRow.last_seen_at.desc(), StoryRow.id.desc()).limit(
         limit + 1
     )
-    with Session(engine) as session:
-        rows = list(session.scalars(statement))
-        session.expunge_all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1] if rows else None
-    next_cursor = (
-        encode_cursor({"seen": last.last_seen_at.isoformat(), "id": last.id})
-        if more and last
-        else None
+    return page_of(
+        engine, statement, limit, lambda row: {"seen": row.last_seen_at.isoformat(), "id": row.id}
     )
-    return Page(rows, next_cursor)

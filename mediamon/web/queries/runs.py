@@ -9,7 +9,7 @@ from mediamon.core.models import (
     Run,
 )
 from mediamon.ops.run_log_lines import LogLines, read_explaining_lines
-from mediamon.web.queries.listings import Page, decode_cursor, encode_cursor
+from mediamon.web.queries.listings import Page, decode_cursor, page_of
 
 
 def run_page(
@@ -25,12 +25,7 @@ def run_page(
     if key is not None:
         statement = statement.where(Run.id < key["id"])
     statement = statement.order_by(Run.id.desc()).limit(limit + 1)
-    with Session(engine) as session:
-        rows = list(session.scalars(statement))
-        session.expunge_all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor({"id": rows[-1].id}) if more else None)
+    return page_of(engine, statement, limit, lambda row: {"id": row.id})
 
 
 def run_with_log(engine: Engine, run_id: int) -> tuple[Run, LogLines] | None:
