@@ -58,7 +58,7 @@ def similar_stories(
     lengths: dict[int, float] = {}
     shared: dict[int, list[str]] = {}
     centroids = {"story_ids": story_ids, "keys": list(vector)}
-    for story_id, norm_squared, key, weight in connection.execute(CENTROIDS_OF, centroids):
+    for story_id, norm_squared, key, weight in connection.execute(CENTROIDS_OF, centroids).all():
         dots[story_id] = dots.get(story_id, 0.0) + weight * vector[key]
         lengths[story_id] = norm_squared
         shared.setdefault(story_id, []).append(key)

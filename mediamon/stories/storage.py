@@ -151,7 +151,7 @@ def _squared_length(vector: dict[str, float]) -> float:
 
 def centroid(connection: Connection, story_id: int) -> dict[str, float]:
     """The weight of each feature in a story's centroid."""
-    rows = connection.execute(CENTROID, {"story_id": story_id})
+    rows = connection.execute(CENTROID, {"story_id": story_id}).all()
     return {key: weight for key, weight in rows}
 
 
@@ -180,7 +180,7 @@ def merge_stories(
     )
     moved = [
         {"story_id": target.id, "key": key, "articles": count, "weight": weight}
-        for key, count, weight in connection.execute(counts)
+        for key, count, weight in connection.execute(counts).all()
     ]
     connection.execute(delete(STORY_KEYS).where(STORY_KEYS.c.story_id == merged.id))
     _add_counts(connection, STORY_KEYS, moved)
@@ -262,7 +262,7 @@ class KeyFrequencies:
         unread = [key for key in wanted if key not in stored]
         if unread:
             stored.update(dict.fromkeys(unread, 0))
-            found = self.connection.execute(FREQUENCIES_OF, {"keys": unread})
+            found = self.connection.execute(FREQUENCIES_OF, {"keys": unread}).all()
             stored.update({key: count for key, count in found})
         counted = self.counted
         frequencies = {key: stored.get(key, 0) + counted.get(key, 0) for key in wanted}
