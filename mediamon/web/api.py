@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -125,13 +125,14 @@ def day_after(day: date | None) -> datetime | None:
 
 
 def article_filters(
-    outlet: list[str] | None,
-    label: list[str] | None,
-    language: list[str] | None,
-    topic: str | None,
-    since: date | None,
-    until: date | None,
+    outlet: Outlets = None,
+    label: Labels = None,
+    language: Languages = None,
+    topic: Topic = None,
+    since: Since = None,
+    until: Until = None,
 ) -> ArticleFilters:
+    """The filters of an article list or search, from its query parameters (a dependency)."""
     return ArticleFilters(
         tuple(outlet or ()),
         tuple(label or ()),
@@ -140,6 +141,9 @@ def article_filters(
         day_start(since),
         day_after(until),
     )
+
+
+Filters = Annotated[ArticleFilters, Depends(article_filters)]
 
 
 def _config(request: Request) -> Config:
@@ -487,17 +491,11 @@ def get_story(request: Request, story_id: Id) -> StoryOut:
 @router.get("/articles", response_model=ArticleList)
 def list_articles(
     request: Request,
+    filters: Filters,
     cursor: Cursor = None,
     limit: Limit = 20,
-    outlet: Outlets = None,
-    label: Labels = None,
-    language: Languages = None,
-    topic: Topic = None,
-    since: Since = None,
-    until: Until = None,
 ) -> ArticleList:
     """Stored articles, the latest collected first."""
-    filters = article_filters(outlet, label, language, topic, since, until)
     page = _page(lambda: article_page(_reader(request), _config(request), filters, cursor, limit))
     return ArticleList(
         items=[ArticleSummary.model_validate(row) for row in page.items],
@@ -535,21 +533,15 @@ def get_article(request: Request, article_id: Id) -> ArticleOut:
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="A topic-language query.")],
+    filters: Filters,
     cursor: Cursor = None,
     limit: Limit = 20,
-    outlet: Outlets = None,
-    label: Labels = None,
-    language: Languages = None,
-    topic: Topic = None,
-    since: Since = None,
-    until: Until = None,
 ) -> SearchOut | JSONResponse:
     """Articles matching ``q`` (the topic query language), newest first, with facets."""
     try:
         query = parse_query(q)
     except QuerySyntaxError as exc:
         return error(422, f"{exc.message} at character {exc.position + 1}", exc.position)
-    filters = article_filters(outlet, label, language, topic, since, until)
     result = _page(
         lambda: run_search(_reader(request), _config(request), query, filters, cursor, limit)
     )

@@ -13,15 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from mediamon.query.parser import QuerySyntaxError, parse_query
 from mediamon.web.api import (
     Cursor,
-    Labels,
-    Languages,
+    Filters,
     Limit,
-    Outlets,
     SearchOut,
-    Since,
-    Topic,
-    Until,
-    article_filters,
 )
 from mediamon.web.api import search as api_search
 from mediamon.web.queries.listings import BadCursor
@@ -37,15 +31,10 @@ CSV_FIELDS = ("id", "published_at", "outlet_id", "language", "title", "url")
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
+    filters: Filters,
     q: Annotated[str, Query(max_length=2000)] = "",
     cursor: Cursor = None,
     limit: Limit = 20,
-    outlet: Outlets = None,
-    label: Labels = None,
-    language: Languages = None,
-    topic: Topic = None,
-    since: Since = None,
-    until: Until = None,
 ) -> HTMLResponse:
     """Search in the topic query language, with facets and exports."""
     context: dict[str, object] = {
@@ -60,7 +49,6 @@ def search_page(
         except QuerySyntaxError as exc:
             context["syntax_error"] = exc
         else:
-            filters = article_filters(outlet, label, language, topic, since, until)
             try:
                 context["result"] = run_search(
                     request.app.state.reader,
@@ -80,19 +68,13 @@ def search_page(
 def search_csv(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=2000)],
-    outlet: Outlets = None,
-    label: Labels = None,
-    language: Languages = None,
-    topic: Topic = None,
-    since: Since = None,
-    until: Until = None,
+    filters: Filters,
 ) -> Response:
     """The search result (at most 1,000 articles) as CSV."""
     try:
         query = parse_query(q)
     except QuerySyntaxError as exc:
         return Response(str(exc), status_code=422, media_type="text/plain; charset=utf-8")
-    filters = article_filters(outlet, label, language, topic, since, until)
     result = run_search(
         request.app.state.reader, request.app.state.ctx.config, query, filters, None, EXPORT_LIMIT
     )
