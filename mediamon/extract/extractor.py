@@ -11,6 +11,8 @@ thin, or a fragment much shorter than the page's main text (mediamon.extract.par
 runs only on those. Where it finds little or nothing, the article HTML the page's scripts carry
 (mediamon.extract.embedded) is read instead when it holds more. Page bytes are read by
 mediamon.extract.decoding; text, title and authors come out in Unicode's composed form (NFC).
+Trafilatura's measure of the whole page's text runs a cheaper, equivalent XPath
+(mediamon.extract.page_measure).
 """
 
 from __future__ import annotations
@@ -42,11 +44,13 @@ from mediamon.extract.embedded import embedded_article
 from mediamon.extract.language import detect_language, script_agrees
 from mediamon.extract.learned import normalise_line
 from mediamon.extract.metadata import PageMetadata, read_metadata
+from mediamon.extract.page_measure import install as install_cheaper_page_measure
 from mediamon.extract.paragraphs import main_text_estimate
 from mediamon.extract.pruning import prune as prune_selectors
 from mediamon.extract.titles import without_headline
 
 logger = logging.getLogger(__name__)
+install_cheaper_page_measure()
 
 TEASER_MAX_CHARS = 1500
 # a fast result with fewer paragraphs than this, or less text, may have missed the article
