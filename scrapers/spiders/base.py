@@ -21,7 +21,7 @@ from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.models import utcnow
 from mediamon.crawl.distributed import HANDOFF_KEY_SETTING
 from mediamon.crawl.failures import Retry, RetryPolicy
-from mediamon.store.addresses import stored_urls
+from mediamon.store.addresses import own_fetch_times, stored_urls
 from mediamon.store.unwritable import (
     STORE_FAILED_STAT,
     ArticleNotStored,
@@ -32,6 +32,7 @@ from mediamon.store.unwritable import (
 from scrapers.hostile import RefusedRequest, failure_reason
 from scrapers.spiders.entries import FeedEntry
 from scrapers.spiders.memory import FailureMemory
+from scrapers.spiders.refetch import RefetchBudget
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class OutletSpider(scrapy.Spider):
     context: Context
     outlets: list[Outlet]
     failure_memory: FailureMemory | None = None
+    refetch_budget: RefetchBudget | None = None
     failed_stat = stat_keys.ARTICLES_FAILED
 
     def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
@@ -86,6 +88,13 @@ class OutletSpider(scrapy.Spider):
             self.failure_memory = FailureMemory(self.context.engine, policy, self.crawler.stats)
         return self.failure_memory
 
+    @property
+    def refetches(self) -> RefetchBudget:
+        """The re-fetches of edited articles this crawl may still make."""
+        if self.refetch_budget is None:
+            self.refetch_budget = RefetchBudget.from_settings(self.context.config.settings.crawling)
+        return self.refetch_budget
+
     def select_outlets(self) -> list[Outlet]:
         """The outlets this run covers; an unknown id is an error naming the known ones."""
         config = self.context.config
@@ -103,14 +112,19 @@ class OutletSpider(scrapy.Spider):
     def fetchable_entries(
         self, outlet: Outlet, entries: Iterable[FeedEntry], offsite_stat: str
     ) -> list[FeedEntry]:
-        """Those of a listing's ``entries`` worth requesting: not stored yet, on the outlet's own
-        domains (the others are counted under ``offsite_stat``), neither tried in this crawl nor
-        held back by an earlier failure."""
+        """Those of a listing's ``entries`` worth requesting: not stored yet (or stored, and said
+        to have changed since: see :mod:`scrapers.spiders.refetch`), on the outlet's own domains
+        (the others are counted under ``offsite_stat``), neither tried in this crawl nor held
+        back by an earlier failure."""
         listed = list(entries)
         known = stored_urls(self.context.engine, [entry.link for entry in listed], outlet.id)
+        refetched = self.refetched(outlet, [entry for entry in listed if entry.link in known])
         fetchable = []
         for entry in listed:
-            if entry.link in known:
+            if entry.link in refetched:
+                self.crawler.stats.inc_value(stat_keys.REFETCHED)
+                fetchable.append(entry)
+            elif entry.link in known:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif not outlet.owns(entry.link):
                 self.crawler.stats.inc_value(offsite_stat)
@@ -119,6 +133,19 @@ class OutletSpider(scrapy.Spider):
                 fetchable.append(entry)
         skipped = self.memory.not_to_request([entry.link for entry in fetchable])
         return [entry for entry in fetchable if entry.link not in skipped]
+
+    def refetched(self, outlet: Outlet, stored: list[FeedEntry]) -> set[str]:
+        """The links of the ``stored`` entries fetched again: said to have changed since."""
+        said_changed = [entry for entry in stored if entry.updated is not None]
+        if not said_changed:
+            return set()
+        links = [entry.link for entry in said_changed]
+        fetched = own_fetch_times(self.context.engine, links, outlet.id)
+        return {
+            entry.link
+            for entry in said_changed
+            if self.refetches.grants(outlet.id, entry, fetched.get(entry.link))
+        }
 
     @property
     def retries_failed_pages(self) -> bool:

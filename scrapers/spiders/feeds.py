@@ -250,5 +250,6 @@ def entry_of(item: Any, feed_url: str) -> FeedEntry | None:
     link = item.get("link")
     if not isinstance(link, str) or not link.strip():
         link = item.get("id")
-    published = datetime_of_struct(item.get("published_parsed") or item.get("updated_parsed"))
-    return listed_entry(link, item.get("title"), published, feed_url)
+    updated = datetime_of_struct(item.get("updated_parsed"))
+    published = datetime_of_struct(item.get("published_parsed")) or updated
+    return listed_entry(link, item.get("title"), published, feed_url, updated)
