@@ -18,6 +18,18 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 ARCHIVE_FIELDS = {"yyyy", "mm", "dd"}
 
 
+def checked_query(value: str) -> str:
+    """``value`` if it is a valid query of the topic query language (mediamon.query.parser);
+    else a ValueError saying what is wrong and at which character."""
+    from mediamon.query.parser import QuerySyntaxError, parse_query
+
+    try:
+        parse_query(value)
+    except QuerySyntaxError as exc:
+        raise ValueError(str(exc)) from exc
+    return value
+
+
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
