@@ -115,7 +115,7 @@ class CrawlingSettings(Strict):
     # most this many per outlet per crawl, and not again within the interval: an outlet that
     # stamps every entry "updated now" cannot make each crawl fetch everything again.
     max_refetches_per_outlet: int = Field(20, ge=0)
-    min_refetch_interval_minutes: float = Field(60, ge=0)
+    min_refetch_interval_minutes: float = Field(15, ge=0)
     # Processes extracting pages during a crawl; None: one per CPU core (in a crawl of one
     # process; a sharded crawl extracts in each crawl process); 0 or 1: in the crawl.
     extract_processes: int | None = Field(None, ge=0)

@@ -64,7 +64,7 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
         handoffs = [ArticleHandoff.from_json(data) for data in batch]
         known = stored_handoffs(self.context.engine, handoffs)
         for handoff in handoffs:
-            if handoff in known:
+            if handoff in known and not handoff.refetch:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif request := self.article_request(handoff):
                 yield request
@@ -80,7 +80,14 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
             )
             return None
         meta = self.outlet_meta(outlet, entry=handoff.entry(), source_url=handoff.source_url)
-        return Request(handoff.url, self.parse_article, errback=self.article_failed, meta=meta)
+        # A re-fetch was fetched before: the shared duplicate filter would refuse it.
+        return Request(
+            handoff.url,
+            self.parse_article,
+            errback=self.article_failed,
+            meta=meta,
+            dont_filter=handoff.refetch,
+        )
 
     def busy(self, *args: Any, **kwargs: Any) -> None:
         self.idle_since = None

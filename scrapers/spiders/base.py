@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -123,7 +124,7 @@ class OutletSpider(scrapy.Spider):
         for entry in listed:
             if entry.link in refetched:
                 self.crawler.stats.inc_value(stat_keys.REFETCHED)
-                fetchable.append(entry)
+                fetchable.append(replace(entry, refetch=True))
             elif entry.link in known:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif not outlet.owns(entry.link):

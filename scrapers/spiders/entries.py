@@ -28,6 +28,8 @@ class FeedEntry:
     updated: datetime | None = None
     """When the listing says the article last changed (RSS/Atom ``updated``, sitemap
     ``lastmod``, JSON Feed ``date_modified``), as stated: not checked for plausibility here."""
+    refetch: bool = False
+    """Stored already, and requested again because the listing says it changed since."""
 
 
 def normalized_url(value: object, base_url: str = "") -> str | None:

@@ -22,22 +22,27 @@ class ArticleHandoff:
     source_url: str | None
     title: str | None
     published: str | None
+    refetch: bool = False
+    """A stored article the feeder chose to fetch again (its listing says it was edited)."""
 
     @classmethod
     def of(cls, request: Request) -> ArticleHandoff:
         entry: FeedEntry = request.meta["entry"]
         published = entry.published.isoformat() if entry.published else None
         source = request.meta.get("source_url")
-        return cls(request.url, request.meta[OUTLET_META], source, entry.title, published)
+        outlet_id = request.meta[OUTLET_META]
+        return cls(request.url, outlet_id, source, entry.title, published, entry.refetch)
 
     @classmethod
     def from_json(cls, data: bytes | str) -> ArticleHandoff:
         fields = json.loads(data)
-        return cls(**{name: fields.get(name) for name in cls.__dataclass_fields__})
+        values = {name: fields.get(name) for name in cls.__dataclass_fields__}
+        # An older feeder's JSON has no "refetch": not one.
+        return cls(**values | {"refetch": fields.get("refetch") is True})
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     def entry(self) -> FeedEntry:
         published = datetime.fromisoformat(self.published) if self.published else None
-        return FeedEntry(self.url, self.title, published)
+        return FeedEntry(self.url, self.title, published, refetch=self.refetch)

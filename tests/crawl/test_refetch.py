@@ -5,6 +5,7 @@ the minimum interval, and at most the bound per outlet per crawl."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -84,3 +85,17 @@ def test_each_outlet_gets_at_most_the_bound_per_crawl() -> None:
     assert granted == [True, True, False, False, False]
     assert refetches.grants("ria", entry("https://y.org/1"), FETCHED)  # another outlet's own
     assert not budget(max_per_outlet=0).grants("tass", entry(), FETCHED)
+
+
+def test_a_refetch_travels_to_the_workers_and_older_handoffs_are_none() -> None:
+    from scrapy import Request
+
+    from scrapers.spiders.base import OUTLET_META
+    from scrapers.spiders.handoffs import ArticleHandoff
+
+    meta = {OUTLET_META: "tass", "entry": replace(entry(), refetch=True), "source_url": None}
+    queued = ArticleHandoff.of(Request(entry().link, meta=meta)).to_json()
+    handoff = ArticleHandoff.from_json(queued)
+    assert handoff.refetch and handoff.entry().refetch
+    older = json.dumps({"url": entry().link, "outlet_id": "tass", "title": None})
+    assert ArticleHandoff.from_json(older).refetch is False

@@ -103,7 +103,7 @@ def test_an_outlet_stamping_every_entry_updated_now_is_bounded(tmp_path: Path) -
             others = [o.id for o in hostile.outlets if o.id != "moscowmonitor"]
             assert all(article_requests(hostile, outlet_id) == 0 for outlet_id in others)
 
-        write_settings(config, max_refetches_per_outlet=2)  # the default interval: an hour
+        write_settings(config, max_refetches_per_outlet=2)  # the default interval: 15 minutes
         hostile.stamp_updated("moscowmonitor")
         hostile.clear_requests()
         assert crawl(config, database_url) == 0
