@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
@@ -166,6 +166,19 @@ def own_fetch_times(engine: Engine, urls: Iterable[str], outlet_id: str) -> dict
                 fetched[url] = fetched[canonical] = fetched_at
     found = {url: fetched.get(url) or fetched.get(canonical_of[url]) for url in wanted}
     return {url: moment for url, moment in found.items() if moment is not None}
+
+
+def mark_fetched(engine: Engine, outlet_id: str, url: str, at: datetime) -> None:
+    """Record that ``outlet_id``'s stored article at ``url`` was found unchanged at ``at``: its
+    latest fetch time moves there (never back)."""
+    forms = list(dict.fromkeys((url, canonicalize(url))))
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.outlet_id == outlet_id, ArticleRow.fetched_at < at)
+            .where(or_(ArticleRow.url.in_(forms), ArticleRow.canonical_url.in_(forms)))
+            .values(fetched_at=at)
+        )
 
 
 def _rows_at(session: Session, forms: Iterable[str]) -> Iterable[tuple[int, str, str, str]]:

@@ -66,10 +66,10 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
         for handoff in handoffs:
             if handoff in known and not handoff.refetch:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
-            elif request := self.article_request(handoff):
+            elif request := self.handoff_request(handoff):
                 yield request
 
-    def article_request(self, handoff: ArticleHandoff) -> Request | None:
+    def handoff_request(self, handoff: ArticleHandoff) -> Request | None:
         try:
             outlet = self.outlet(handoff.outlet_id)
         except KeyError:
@@ -79,15 +79,7 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
                 "no outlet %s in this worker's config: %s", handoff.outlet_id, handoff.url
             )
             return None
-        meta = self.outlet_meta(outlet, entry=handoff.entry(), source_url=handoff.source_url)
-        # A re-fetch was fetched before: the shared duplicate filter would refuse it.
-        return Request(
-            handoff.url,
-            self.parse_article,
-            errback=self.article_failed,
-            meta=meta,
-            dont_filter=handoff.refetch,
-        )
+        return self.article_request(outlet, handoff.entry(), source_url=handoff.source_url)
 
     def busy(self, *args: Any, **kwargs: Any) -> None:
         self.idle_since = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import scrapy
@@ -22,7 +24,7 @@ from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.models import utcnow
 from mediamon.crawl.distributed import HANDOFF_KEY_SETTING
 from mediamon.crawl.failures import Retry, RetryPolicy
-from mediamon.store.addresses import own_fetch_times, stored_urls
+from mediamon.store.addresses import mark_fetched, own_fetch_times, stored_urls
 from mediamon.store.unwritable import (
     STORE_FAILED_STAT,
     ArticleNotStored,
@@ -119,12 +121,12 @@ class OutletSpider(scrapy.Spider):
         back by an earlier failure."""
         listed = list(entries)
         known = stored_urls(self.context.engine, [entry.link for entry in listed], outlet.id)
-        refetched = self.refetched(outlet, [entry for entry in listed if entry.link in known])
+        fetched_at = self.refetched(outlet, [entry for entry in listed if entry.link in known])
         fetchable = []
         for entry in listed:
-            if entry.link in refetched:
+            if entry.link in fetched_at:
                 self.crawler.stats.inc_value(stat_keys.REFETCHED)
-                fetchable.append(replace(entry, refetch=True))
+                fetchable.append(replace(entry, refetch_since=fetched_at[entry.link]))
             elif entry.link in known:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif not outlet.owns(entry.link):
@@ -135,18 +137,36 @@ class OutletSpider(scrapy.Spider):
         skipped = self.memory.not_to_request([entry.link for entry in fetchable])
         return [entry for entry in fetchable if entry.link not in skipped]
 
-    def refetched(self, outlet: Outlet, stored: list[FeedEntry]) -> set[str]:
-        """The links of the ``stored`` entries fetched again: said to have changed since."""
+    def refetched(self, outlet: Outlet, stored: list[FeedEntry]) -> dict[str, datetime]:
+        """The ``stored`` entries fetched again (said to have changed since), by link, with
+        when they were last fetched."""
         said_changed = [entry for entry in stored if entry.updated is not None]
         if not said_changed:
-            return set()
+            return {}
         links = [entry.link for entry in said_changed]
         fetched = own_fetch_times(self.context.engine, links, outlet.id)
         return {
-            entry.link
+            entry.link: fetched[entry.link]
             for entry in said_changed
             if self.refetches.grants(outlet.id, entry, fetched.get(entry.link))
         }
+
+    def article_request(self, outlet: Outlet, entry: FeedEntry, **meta: Any) -> Request:
+        """The request of a listed article; a re-fetch asks only for a page changed since its
+        last fetch (If-Modified-Since) and is not refused as seen before."""
+        full_meta = self.outlet_meta(outlet, entry=entry, **meta)
+        headers = {}
+        if entry.refetch_since is not None:
+            headers["If-Modified-Since"] = http_date(entry.refetch_since)
+            full_meta["handle_httpstatus_list"] = [304]
+        return Request(
+            entry.link,
+            self.parse_article,
+            headers=headers,
+            errback=self.article_failed,
+            meta=full_meta,
+            dont_filter=entry.refetch,
+        )
 
     @property
     def retries_failed_pages(self) -> bool:
@@ -195,6 +215,9 @@ class OutletSpider(scrapy.Spider):
     def article_from(self, response: Response) -> Article | None:
         """The Article a listing's entry led to (``entry`` and ``source_url`` in its meta), or
         None, counted and logged, when the response is not a text page."""
+        if response.status == 304:  # a re-fetch: the page is as it was when last fetched
+            self.not_modified_since(response)
+            return None
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("mediamon/articles/not_html")
             logger.warning(
@@ -214,6 +237,16 @@ class OutletSpider(scrapy.Spider):
             hint_published=entry.published,
             hint_source=self.name,
         )
+
+    def not_modified_since(self, response: Response) -> None:
+        """A re-fetch answered 304: counted, and the stored article's last fetch is now (so the
+        minimum interval holds before the next)."""
+        self.crawler.stats.inc_value(stat_keys.REFETCH_NOT_MODIFIED)
+        try:
+            mark_fetched(self.context.engine, response.meta[OUTLET_META], response.url, utcnow())
+        except Exception as exc:
+            if not stop_if_unwritable(self.crawler, exc):
+                raise
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         if isinstance(response, Response) and "entry" in response.meta:
@@ -264,6 +297,10 @@ class OutletSpider(scrapy.Spider):
 
     def article_settled(self, response: Response, stored: bool) -> None:
         """The article ``response`` led to was stored (or dropped as no article), or not."""
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def apply_crawling_limits(settings: BaseSettings, crawling: CrawlingSettings) -> None:

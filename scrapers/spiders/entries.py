@@ -28,8 +28,13 @@ class FeedEntry:
     updated: datetime | None = None
     """When the listing says the article last changed (RSS/Atom ``updated``, sitemap
     ``lastmod``, JSON Feed ``date_modified``), as stated: not checked for plausibility here."""
-    refetch: bool = False
-    """Stored already, and requested again because the listing says it changed since."""
+    refetch_since: datetime | None = None
+    """Set when the article is stored already and requested again because the listing says it
+    changed since: when it was last fetched (the request is conditional on a change since)."""
+
+    @property
+    def refetch(self) -> bool:
+        return self.refetch_since is not None
 
 
 def normalized_url(value: object, base_url: str = "") -> str | None:

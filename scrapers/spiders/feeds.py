@@ -150,8 +150,7 @@ class FeedSpider(OutletSpider):
                 self.waiting[entry.link].append(poll)
                 continue
             self.waiting[entry.link] = [poll]
-            meta = self.outlet_meta(outlet, poll=poll, entry=entry, source_url=poll.url)
-            yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
+            yield self.article_request(outlet, entry, poll=poll, source_url=poll.url)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         article = self.article_from(response)

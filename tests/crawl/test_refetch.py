@@ -93,9 +93,10 @@ def test_a_refetch_travels_to_the_workers_and_older_handoffs_are_none() -> None:
     from scrapers.spiders.base import OUTLET_META
     from scrapers.spiders.handoffs import ArticleHandoff
 
-    meta = {OUTLET_META: "tass", "entry": replace(entry(), refetch=True), "source_url": None}
+    refetch = replace(entry(), refetch_since=FETCHED)
+    meta = {OUTLET_META: "tass", "entry": refetch, "source_url": None}
     queued = ArticleHandoff.of(Request(entry().link, meta=meta)).to_json()
     handoff = ArticleHandoff.from_json(queued)
-    assert handoff.refetch and handoff.entry().refetch
+    assert handoff.refetch and handoff.entry().refetch_since == FETCHED
     older = json.dumps({"url": entry().link, "outlet_id": "tass", "title": None})
     assert ArticleHandoff.from_json(older).refetch is False
