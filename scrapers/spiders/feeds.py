@@ -249,6 +249,7 @@ def entry_of(item: Any, feed_url: str) -> FeedEntry | None:
     link = item.get("link")
     if not isinstance(link, str) or not link.strip():
         link = item.get("id")
-    updated = datetime_of_struct(item.get("updated_parsed"))
+    # dict.get: feedparser's own get() answers a missing updated_parsed with published_parsed
+    updated = datetime_of_struct(dict.get(item, "updated_parsed"))
     published = datetime_of_struct(item.get("published_parsed")) or updated
     return listed_entry(link, item.get("title"), published, feed_url, updated)

@@ -100,3 +100,14 @@ def test_a_refetch_travels_to_the_workers_and_older_handoffs_are_none() -> None:
     assert handoff.refetch and handoff.entry().refetch_since == FETCHED
     older = json.dumps({"url": entry().link, "outlet_id": "tass", "title": None})
     assert ArticleHandoff.from_json(older).refetch is False
+
+
+def test_an_rss_entry_without_an_updated_time_has_none() -> None:
+    rss = (
+        b'<rss version="2.0"><channel><item><link>https://x.org/a</link>'
+        b"<pubDate>Sun, 01 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    [item] = feedparser.parse(rss).entries
+    listed = entry_of(item, "https://x.org/rss")
+    assert listed is not None and listed.published is not None
+    assert listed.updated is None
