@@ -79,7 +79,11 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
                 "no outlet %s in this worker's config: %s", handoff.outlet_id, handoff.url
             )
             return None
-        return self.article_request(outlet, handoff.entry(), source_url=handoff.source_url)
+        # The shared duplicate filter has seen a re-fetch's URL: the feeder decided it is due.
+        entry = handoff.entry()
+        return self.article_request(
+            outlet, entry, dont_filter=entry.refetch, source_url=handoff.source_url
+        )
 
     def busy(self, *args: Any, **kwargs: Any) -> None:
         self.idle_since = None

@@ -151,9 +151,11 @@ class OutletSpider(scrapy.Spider):
             if self.refetches.grants(outlet.id, entry, fetched.get(entry.link))
         }
 
-    def article_request(self, outlet: Outlet, entry: FeedEntry, **meta: Any) -> Request:
+    def article_request(
+        self, outlet: Outlet, entry: FeedEntry, dont_filter: bool = False, **meta: Any
+    ) -> Request:
         """The request of a listed article; a re-fetch asks only for a page changed since its
-        last fetch (If-Modified-Since) and is not refused as seen before."""
+        last fetch (If-Modified-Since)."""
         full_meta = self.outlet_meta(outlet, entry=entry, **meta)
         headers = {}
         if entry.refetch_since is not None:
@@ -165,7 +167,7 @@ class OutletSpider(scrapy.Spider):
             headers=headers,
             errback=self.article_failed,
             meta=full_meta,
-            dont_filter=entry.refetch,
+            dont_filter=dont_filter,
         )
 
     @property
