@@ -5,9 +5,10 @@ publication in the world to the webhook receiving it, and how many times it was 
 The story (its articles dated hours apart, as a story develops) is published one step at a time:
 a first outlet (a new story), a second and a third outlet (reaching 2 and 3 outlets), a
 Russian-language outlet (reaching 4, a new language), a state-owned one (reaching 5, first
-state-owned coverage). (No edit step: a crawl never requests a stored article again, so an edit
-in the world is not seen; material edits are tested on the store's versions.) Each step waits
-until its developments arrive, or for two poll intervals and a minute. The baseline is the
+state-owned coverage), then the first outlet rewords its headline (a material edit: its feed
+says when, so the next poll fetches the article again; ``crawling.min_refetch_interval_minutes``
+is one minute here, as the simulated hours pass in minutes). Each step waits until its
+developments arrive, or for two poll intervals and a minute. The baseline is the
 target itself: one poll interval plus 30 seconds, printed beside the worst delay as
 ``delay_ratio``.
 The last line printed is a JSON object: developments, delivered, duplicates, max_delay_s,
@@ -51,6 +52,7 @@ RU = [
     "повреждены; по данным Гладкова и властей Шебекино, 19 жителей покинули Глотово.",
 ]
 HEADLINE = "Legion saboteurs cross into Belgorod region near Glotovo"
+EDITED_HEADLINE = "Legion saboteurs cross into Belgorod region near Kozinka"
 # Each step: who publishes, its text, and the developments it makes (key suffixes after
 # story:<id>:).
 STEPS: list[tuple[str, list[str], list[str]]] = [
@@ -92,7 +94,10 @@ def write_config(world: OutletWorld, directory: Path, database_url: str, hook: s
         yaml.safe_dump(
             {
                 "database_url": database_url,
-                "crawling": {"poll_interval_min_minutes": 0.25},
+                "crawling": {
+                    "poll_interval_min_minutes": 0.25,
+                    "min_refetch_interval_minutes": 1,
+                },
                 "digest": {"schedule": "0 7 1 1 *"},
             }
         )
@@ -183,12 +188,24 @@ def develop(world: OutletWorld, receiver: Receiver) -> list[tuple[str, float, fl
             slug=f"glotovo-{hour}",
         )
         first_url = first_url or article.url
-        wait_for(receiver, wanted, first_url, 2 * POLL_INTERVAL_S + 60)
-        for suffix in wanted:
-            arrived = arrival(receiver, suffix, first_url)
-            delay = None if arrived is None else arrived - published_at
-            results.append((suffix, published_at, delay))
-            print(f"{suffix:20} delay {'missing' if delay is None else f'{delay:6.1f} s'}")
+        results += measure(receiver, wanted, first_url, published_at)
+    edited_at = time.monotonic()
+    world.edit_article(first_url, title=EDITED_HEADLINE)
+    return results + measure(receiver, ["edit:1"], first_url, edited_at)
+
+
+def measure(
+    receiver: Receiver, wanted: list[str], first_url: str, published_at: float
+) -> list[tuple[str, float, float | None]]:
+    """Wait for the developments ``wanted`` of a step published at ``published_at``; each with
+    its delay (None: never arrived)."""
+    wait_for(receiver, wanted, first_url, 2 * POLL_INTERVAL_S + 60)
+    results = []
+    for suffix in wanted:
+        arrived = arrival(receiver, suffix, first_url)
+        delay = None if arrived is None else arrived - published_at
+        results.append((suffix, published_at, delay))
+        print(f"{suffix:20} delay {'missing' if delay is None else f'{delay:6.1f} s'}")
     return results
 
 

@@ -18,6 +18,7 @@ from mediamon.alerts.delivery import Channels, DeliveryFailed, masked, send
 from mediamon.alerts.developments import SPIKE_BASELINE_HOURS, Development, Scene, detect
 from mediamon.alerts.facts import LOOKBACK, active_stories, hourly_counts, recent_edits
 from mediamon.alerts.outbox import claim_due, locked, make_messages, record, settle
+from mediamon.alerts.queries import stories_matching_queries
 from mediamon.core.config import Config
 from mediamon.core.config_models import EmailSettings
 from mediamon.core.models import utcnow
@@ -47,6 +48,7 @@ def scene_of(engine: Engine, config: Config, now: datetime) -> Scene:
             topic: hourly_counts(engine, topic, hour_end, SPIKE_BASELINE_HOURS + 1)
             for topic in topics
         },
+        queried=stories_matching_queries(engine, config.alerts.subscriptions, stories),
     )
 
 

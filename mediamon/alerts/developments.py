@@ -37,6 +37,8 @@ class Scene:
     edits: Sequence[EditFact]
     labels: dict[str, tuple[str, ...]]  # outlet id -> labels
     hourly: dict[str, list[int]]  # topic id -> articles per hour, oldest first, the last is now
+    queried: dict[str, frozenset[int]] = field(default_factory=dict)
+    """Subscription id -> the stories matching its ``query`` (subscriptions with one only)."""
 
 
 def detect(subscription: SubscriptionModel, scene: Scene) -> list[Development]:
@@ -54,7 +56,11 @@ def matching_topics(subscription: SubscriptionModel, story: StoryFacts) -> list[
     return list(dict.fromkeys(t for t in tagged if not wanted or t in wanted))
 
 
-def subscribed(subscription: SubscriptionModel, story: StoryFacts) -> bool:
+def subscribed(subscription: SubscriptionModel, story: StoryFacts, scene: Scene) -> bool:
+    """Whether the story is one of the subscription's: of its topics (any, with none set), and
+    matching its query (when it has one)."""
+    if subscription.query is not None and story.id not in scene.queried.get(subscription.id, ()):
+        return False
     return not subscription.topics or bool(matching_topics(subscription, story))
 
 
@@ -68,14 +74,14 @@ def new_stories(subscription: SubscriptionModel, scene: Scene) -> list[Developme
             {"outlet": story.first.outlet_id},
         )
         for story in scene.stories
-        if subscribed(subscription, story)
+        if subscribed(subscription, story, scene)
     ]
 
 
 def spreading(subscription: SubscriptionModel, scene: Scene) -> list[Development]:
     found: list[Development] = []
     for story in scene.stories:
-        if subscribed(subscription, story):
+        if subscribed(subscription, story, scene):
             found += _outlet_counts(subscription, story)
             found += _new_languages(story)
             found += _new_label_groups(subscription, story, scene.labels)
@@ -137,7 +143,7 @@ def _first_in(story: StoryFacts, language: str) -> str:
 
 
 def material_edits(subscription: SubscriptionModel, scene: Scene) -> list[Development]:
-    stories = {story.id: story for story in scene.stories if subscribed(subscription, story)}
+    stories = {story.id: story for story in scene.stories if subscribed(subscription, story, scene)}
     found = []
     for edit in scene.edits:
         if edit.story_id not in stories:

@@ -53,6 +53,8 @@ def compose(
     title = f"mediamon [{subscription.id}] {', '.join(kinds)}: {headline}"
     topics = matching_topics(subscription, story)
     why = f"subscription {subscription.id}" + (f", topics {', '.join(topics)}" if topics else "")
+    if subscription.query is not None:
+        why += f", query {subscription.query}"
     link = _link(story, alerts)
     lines = [
         headline,
@@ -69,6 +71,7 @@ def compose(
         "languages": story.languages,
         "link": link,
         "topics": topics,
+        "query": subscription.query,
     }
     payload = _payload(subscription, subject, pending, title, story_fields)
     return Outgoing(title, "\n".join(lines) + "\n", payload)

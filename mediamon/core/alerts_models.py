@@ -8,7 +8,7 @@ from datetime import time
 
 from pydantic import Field, field_validator, model_validator
 
-from mediamon.core.config_types import HttpUrl, Slug, Strict
+from mediamon.core.config_types import HttpUrl, Slug, Strict, checked_query
 
 DEVELOPMENT_KINDS = ("new_story", "spreading", "spike", "material_edit")
 QUIET_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
@@ -41,10 +41,13 @@ class TargetModel(Strict):
 
 
 class SubscriptionModel(Strict):
-    """Which developments of which topics to push, where, how often at most, and when not."""
+    """Which developments of which topics (or of the stories matching a query) to push, where,
+    how often at most, and when not."""
 
     id: Slug
     topics: list[str] = Field(default_factory=list)
+    query: str | None = None
+    """A query of the topic query language: only stories with an article matching it."""
     developments: list[str] = Field(default_factory=lambda: list(DEVELOPMENT_KINDS))
     outlets: list[int] = Field(default_factory=lambda: [3], min_length=0)
     labels: list[str] = Field(default_factory=lambda: ["state-owned"])
@@ -53,6 +56,11 @@ class SubscriptionModel(Strict):
     spike_factor: float = Field(3.0, gt=1)
     spike_min_articles: int = Field(5, ge=1)
     to: list[TargetModel] = Field(min_length=1)
+
+    @field_validator("query")
+    @classmethod
+    def _query(cls, value: str | None) -> str | None:
+        return None if value is None else checked_query(value)
 
     @field_validator("developments")
     @classmethod

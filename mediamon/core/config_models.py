@@ -22,6 +22,7 @@ from mediamon.core.config_types import (
     PruneSelector,
     Slug,
     Strict,
+    checked_query,
 )
 from mediamon.core.hosts import host_key, on_domain
 from mediamon.core.settings_models import (
@@ -154,13 +155,7 @@ class TopicModel(Strict):
     @field_validator("query")
     @classmethod
     def _parses(cls, value: str) -> str:
-        from mediamon.query.parser import QuerySyntaxError, parse_query
-
-        try:
-            parse_query(value)
-        except QuerySyntaxError as exc:
-            raise ValueError(str(exc)) from exc
-        return value
+        return checked_query(value)
 
 
 class TopicsFile(Strict):

@@ -24,6 +24,18 @@ def _slug(value: str) -> str:
     return value
 
 
+def checked_query(value: str) -> str:
+    """``value`` if it is a valid query of the topic query language (mediamon.query.parser);
+    else a ValueError saying what is wrong and at which character."""
+    from mediamon.query.parser import QuerySyntaxError, parse_query
+
+    try:
+        parse_query(value)
+    except QuerySyntaxError as exc:
+        raise ValueError(str(exc)) from exc
+    return value
+
+
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:

@@ -111,6 +111,11 @@ class CrawlingSettings(Strict):
     url_retry_minutes: float = Field(60, ge=0)
     url_retry_max_hours: float = Field(48, ge=0)
     url_max_attempts: int = Field(5, ge=1)
+    # A stored article whose listing says it changed since it was fetched is fetched again, at
+    # most this many per outlet per crawl, and not again within the interval: an outlet that
+    # stamps every entry "updated now" cannot make each crawl fetch everything again.
+    max_refetches_per_outlet: int = Field(20, ge=0)
+    min_refetch_interval_minutes: float = Field(15, ge=0)
     # Processes extracting pages during a crawl; None: one per CPU core (in a crawl of one
     # process; a sharded crawl extracts in each crawl process); 0 or 1: in the crawl.
     extract_processes: int | None = Field(None, ge=0)

@@ -55,6 +55,7 @@ class SourceKind:
 COLLECT_FIGURES = (
     Figure("articles listed", (stat.LISTED,)),
     Figure("already stored", (stat.ALREADY_STORED,)),
+    Figure("edited articles fetched again", (stat.REFETCHED,)),
     Figure("failed", (stat.COLLECT_FAILED,)),
 )
 
@@ -69,6 +70,7 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
             Figure("feeds not due", (stat.FEEDS_NOT_DUE,)),
             Figure("feeds failed", (stat.FEEDS_FAILED,)),
             Figure("articles failed", (stat.ARTICLES_FAILED,)),
+            Figure("edited articles fetched again", (stat.REFETCHED,)),
         ),
     ),
     SourceKind(

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediamon.core.article import Article
@@ -145,6 +146,39 @@ def stored_urls(engine: Engine, urls: Iterable[str], outlet_id: str | None = Non
         for _, url, canonical, owner in _rows_at(session, forms):
             known.update({url, canonical} if owner == outlet_id else {url, canonicalize(url)})
     return {url for url in wanted if url in known or canonical_of[url] in known}
+
+
+def own_fetch_times(engine: Engine, urls: Iterable[str], outlet_id: str) -> dict[str, datetime]:
+    """When ``outlet_id``'s stored article at each of ``urls`` (as fetched or as the same
+    canonical URL) was last fetched; URLs it has not stored are absent."""
+    wanted = list(dict.fromkeys(urls))
+    canonical_of = {url: canonicalize(url) for url in wanted}
+    fetched: dict[str, datetime] = {}
+    with Session(engine) as session:
+        forms = list({*wanted, *canonical_of.values()})
+        for start in range(0, len(forms), LOOKUP_CHUNK):
+            chunk = forms[start : start + LOOKUP_CHUNK]
+            query = select(ArticleRow.url, ArticleRow.canonical_url, ArticleRow.fetched_at).where(
+                ArticleRow.outlet_id == outlet_id,
+                or_(ArticleRow.url.in_(chunk), ArticleRow.canonical_url.in_(chunk)),
+            )
+            for url, canonical, fetched_at in session.execute(query):
+                fetched[url] = fetched[canonical] = fetched_at
+    found = {url: fetched.get(url) or fetched.get(canonical_of[url]) for url in wanted}
+    return {url: moment for url, moment in found.items() if moment is not None}
+
+
+def mark_fetched(engine: Engine, outlet_id: str, url: str, at: datetime) -> None:
+    """Record that ``outlet_id``'s stored article at ``url`` was found unchanged at ``at``: its
+    latest fetch time moves there (never back)."""
+    forms = list(dict.fromkeys((url, canonicalize(url))))
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(ArticleRow)
+            .where(ArticleRow.outlet_id == outlet_id, ArticleRow.fetched_at < at)
+            .where(or_(ArticleRow.url.in_(forms), ArticleRow.canonical_url.in_(forms)))
+            .values(fetched_at=at)
+        )
 
 
 def _rows_at(session: Session, forms: Iterable[str]) -> Iterable[tuple[int, str, str, str]]:

@@ -1,11 +1,12 @@
 """Saving articles: one transaction per batch, one row per article of an outlet.
 
 One article per canonical URL (see ``mediamon.extract.canonical``), matched within its own outlet
-only (see ``mediamon.store.addresses``). Storing the same article again with the same text changes
-nothing; with a changed text, the stored text becomes a version in ``article_versions`` and the
-row takes the new one (see ``mediamon.store.versions``). New articles are checked for copies
-(``mediamon.store.dedup``) against the database and the earlier articles of their batch, then
-inserted with their topics and near-duplicate signatures in a few statements.
+only (see ``mediamon.store.addresses``). Storing the same article again with the same title and
+text changes nothing but its latest fetch time; with a changed title or text, the stored ones
+become a version in ``article_versions`` and the row takes the new ones (see
+``mediamon.store.versions``). New articles are checked for copies (``mediamon.store.dedup``)
+against the database and the earlier articles of their batch, then inserted with their topics
+and near-duplicate signatures in a few statements.
 """
 
 from __future__ import annotations
@@ -92,11 +93,14 @@ def _save_batch(session: Session, items: Sequence[Article], find_copies: bool) -
 
 
 def _save_again(session: Session, item: Article, find_copies: bool) -> Saved:
-    """An article its outlet has stored: unchanged, or a new version of it."""
+    """An article its outlet has stored: unchanged (only its latest fetch time moves), or a
+    new version of it (its title or its text changed)."""
     row = own_row(session, item)
     assert row is not None
-    if _same_text(row, item):
+    if _same_text(row, item) and _same_title(row, item):
         item.duplicate_of = row.duplicate_of
+        if item.fetched_at > row.fetched_at:
+            row.fetched_at = item.fetched_at
         return Saved(row.id, "unchanged")
     how = ""
     if find_copies:
@@ -157,6 +161,14 @@ def _same_text(row: ArticleRow, item: Article) -> bool:
     return row.text == item.text
 
 
+def _same_title(row: ArticleRow, item: Article) -> bool:
+    return (row.title or None) == _title_of(item)
+
+
+def _title_of(item: Article) -> str | None:
+    return item.title or clean_title(item.hint_title)
+
+
 def _replace_text(session: Session, row: ArticleRow, item: Article) -> None:
     keep_current_as_version(session, row)
     for name, value in _row_values(item, row).items():
@@ -173,7 +185,7 @@ def _row_values(item: Article, row: ArticleRow | None = None) -> dict[str, Any]:
     published = item.trusted_published
     listed_by = hint_source(item.hint_source) if published is not None else None
     values: dict[str, Any] = {
-        "title": item.title or clean_title(item.hint_title),
+        "title": _title_of(item),
         "authors": item.authors,
         "published_at": published,
         "published_source": item.published_source if item.published_at else listed_by,

@@ -1,4 +1,5 @@
-"""Versions of an article: a re-fetch of a stored URL with a changed text is kept, not lost.
+"""Versions of an article: a re-fetch of a stored URL with a changed title or text is kept, not
+lost.
 
 The ``articles`` row always holds the newest text; each text it replaced is an
 ``article_versions`` row numbered from 1. :func:`article_texts` lists them all, oldest first,

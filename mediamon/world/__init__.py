@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Address
 from pathlib import Path
 from types import TracebackType
@@ -21,7 +21,7 @@ from mediamon.world.configfile import write_config
 from mediamon.world.content import default_outlets, default_stories
 from mediamon.world.generated import generated_outlets, generated_stories
 from mediamon.world.model import BELGOROD_TOPIC, Article, OutletSpec, Story
-from mediamon.world.publish import Outlet, publish_initial, publish_new
+from mediamon.world.publish import Outlet, edit_published, publish_initial, publish_new
 from mediamon.world.requestlog import RequestLog, RequestRecord
 from mediamon.world.server import OutletServer, Site
 from mediamon.world.site import all_routes, article_routes, listing_routes
@@ -192,6 +192,40 @@ class OutletWorld:
             routes = {**article_routes(outlet, [article]), **listing_routes(outlet)}
             self.site(outlet.id).update_routes(routes)
         return article
+
+    def edit_article(
+        self,
+        url: str,
+        *,
+        title: str | None = None,
+        paragraphs: Sequence[str] | None = None,
+        updated: datetime | None = None,
+    ) -> Article:
+        """Edit a published article after publication: a new headline and/or paragraphs, its
+        page and listings changed, its feeds' and sitemaps' updated time ``updated`` (default:
+        now, so that it is later than when a crawl fetched it)."""
+        outlet = next((o for o in self.outlets if url.startswith(o.base_url + "/")), None)
+        if outlet is None:
+            raise KeyError(f"no outlet of the world serves {url}")
+        with outlet.lock:
+            article = edit_published(outlet, url, updated or datetime.now(UTC), title, paragraphs)
+            self._republish(outlet, [article])
+        return article
+
+    def stamp_updated(self, outlet_id: str, updated: datetime | None = None) -> None:
+        """Say in every listing of the outlet that each of its articles changed at ``updated``
+        (default: now), changing none of them: a hostile outlet stamping "updated now" on every
+        poll."""
+        outlet = self.outlet(outlet_id)
+        with outlet.lock:
+            moment = updated or datetime.now(UTC)
+            for article in list(outlet.articles):
+                edit_published(outlet, article.url, moment)
+            self._republish(outlet, [])
+
+    def _republish(self, outlet: Outlet, articles: Sequence[Article]) -> None:
+        routes = {**article_routes(outlet, articles), **listing_routes(outlet)}
+        self.site(outlet.id).update_routes(routes)
 
     def _serve(self, index: int, spec: OutletSpec) -> None:
         host = str(self._host_base + index)

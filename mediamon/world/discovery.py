@@ -62,7 +62,7 @@ def sitemap_index(outlet: Outlet, articles: list[Article]) -> bytes:
 
 def urlset(articles: Iterable[Article]) -> bytes:
     items = "".join(
-        f"<url><loc>{escape(a.url)}</loc><lastmod>{_iso(a.published)}</lastmod></url>"
+        f"<url><loc>{escape(a.url)}</loc><lastmod>{_iso(a.modified)}</lastmod></url>"
         for a in articles
     )
     return f"{XML_DECLARATION}<urlset {SITEMAP_NS}>{items}</urlset>".encode()
@@ -77,7 +77,8 @@ def news_sitemap(outlet: Outlet, articles: list[Article]) -> bytes:
 
 def _news_entry(outlet: Outlet, article: Article) -> str:
     return (
-        f"<url><loc>{escape(article.url)}</loc><news:news><news:publication>"
+        f"<url><loc>{escape(article.url)}</loc><lastmod>{_iso(article.modified)}</lastmod>"
+        "<news:news><news:publication>"
         f"<news:name>{escape(outlet.name)}</news:name>"
         f"<news:language>{outlet.language}</news:language></news:publication>"
         f"<news:publication_date>{_iso(article.published)}</news:publication_date>"
@@ -88,10 +89,7 @@ def _news_entry(outlet: Outlet, article: Article) -> str:
 
 
 def json_feed(outlet: Outlet, articles: list[Article]) -> bytes:
-    items = [
-        {"id": a.url, "url": a.url, "title": a.title, "date_published": _iso(a.published)}
-        for a in articles[: outlet.spec.feed_size]
-    ]
+    items = [_json_feed_item(a) for a in articles[: outlet.spec.feed_size]]
     document = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": outlet.name,
@@ -100,6 +98,18 @@ def json_feed(outlet: Outlet, articles: list[Article]) -> bytes:
         "items": items,
     }
     return json.dumps(document, ensure_ascii=False).encode()
+
+
+def _json_feed_item(article: Article) -> dict[str, str]:
+    item = {
+        "id": article.url,
+        "url": article.url,
+        "title": article.title,
+        "date_published": _iso(article.published),
+    }
+    if article.updated is not None:
+        item["date_modified"] = _iso(article.updated)
+    return item
 
 
 def archive_url(outlet: Outlet, day: date) -> str:

@@ -132,6 +132,13 @@ class Article:
     boilerplate: tuple[str, ...]
     topics: frozenset[str] = frozenset()
     related_urls: tuple[str, ...] = field(default=(), repr=False)
+    updated: datetime | None = None
+    """When the outlet last said it changed the article (its listings announce it), if ever."""
+
+    @property
+    def modified(self) -> datetime:
+        """When the article last changed, as its listings and page headers say."""
+        return self.updated or self.published
 
     @property
     def path(self) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from mediamon.world.model import Article, OutletSpec, Story
@@ -106,6 +107,25 @@ def publish_new(outlet: Outlet, story: Story) -> Article:
     article = _ground_truth(outlet, story, url, _related(url, base_urls), titles_by_url)
     outlet.articles.append(article)
     return article
+
+
+def edit_published(
+    outlet: Outlet,
+    url: str,
+    updated: datetime,
+    title: str | None = None,
+    paragraphs: Sequence[str] | None = None,
+) -> Article:
+    """Change a published article's headline and/or paragraphs (neither given: the outlet only
+    says it changed it), stamped ``updated``; its URL and publication time stay."""
+    index = next((i for i, a in enumerate(outlet.articles) if a.url == url), None)
+    if index is None:
+        raise KeyError(f"{outlet.id} has no article at {url}")
+    old = outlet.articles[index]
+    body = tuple(paragraphs) if paragraphs is not None else old.body
+    edited = replace(old, title=title or old.title, body=body, updated=updated)
+    outlet.articles[index] = edited
+    return edited
 
 
 def _related(url: str, candidates: list[str]) -> tuple[str, ...]:

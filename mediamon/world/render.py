@@ -59,8 +59,8 @@ class FeedLink:
 
 
 def last_modified(articles: list[Article]) -> datetime:
-    """When a listing last changed: its newest article's publication time."""
-    return max((a.published for a in articles), default=EPOCH)
+    """When a listing last changed: its newest article's publication or edit time."""
+    return max((a.modified for a in articles), default=EPOCH)
 
 
 def render_article(outlet: Outlet, article: Article) -> bytes:

@@ -37,7 +37,7 @@ def listing_routes(outlet: Outlet) -> dict[str, Route]:
 def article_routes(outlet: Outlet, articles: Iterable[Article]) -> dict[str, Route]:
     return {
         article.path: Resource(
-            render_article(outlet, article), _html_type(outlet), article.published
+            render_article(outlet, article), _html_type(outlet), article.modified
         )
         for article in articles
     }

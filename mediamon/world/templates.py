@@ -120,7 +120,8 @@ RSS2 = """<?xml version="1.0" encoding="{{ encoding }}"?>
 <link>{{ article.url }}</link>
 <guid isPermaLink="true">{{ article.url }}</guid>
 <pubDate>{{ article.published | rfc822 }}</pubDate>
-<author>{{ article.author }}</author>
+{% if article.updated %}<atom:updated>{{ article.updated.isoformat() }}</atom:updated>
+{% endif %}<author>{{ article.author }}</author>
 <category>{{ article.section }}</category>
 <description>{{ article.body[0] }}</description>
 </item>
@@ -141,7 +142,7 @@ ATOM = """<?xml version="1.0" encoding="{{ encoding }}"?>
 <link rel="alternate" type="text/html" href="{{ article.url }}"/>
 <id>{{ article.url }}</id>
 <published>{{ article.published.isoformat() }}</published>
-<updated>{{ article.published.isoformat() }}</updated>
+<updated>{{ article.modified.isoformat() }}</updated>
 <author><name>{{ article.author }}</name></author>
 <category term="{{ article.section }}"/>
 <summary>{{ article.body[0] }}</summary>

@@ -64,12 +64,12 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
         handoffs = [ArticleHandoff.from_json(data) for data in batch]
         known = stored_handoffs(self.context.engine, handoffs)
         for handoff in handoffs:
-            if handoff in known:
+            if handoff in known and not handoff.refetch:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
-            elif request := self.article_request(handoff):
+            elif request := self.handoff_request(handoff):
                 yield request
 
-    def article_request(self, handoff: ArticleHandoff) -> Request | None:
+    def handoff_request(self, handoff: ArticleHandoff) -> Request | None:
         try:
             outlet = self.outlet(handoff.outlet_id)
         except KeyError:
@@ -79,8 +79,11 @@ class ArticleSpider(RedisMixin, ArticleCollectingSpider):
                 "no outlet %s in this worker's config: %s", handoff.outlet_id, handoff.url
             )
             return None
-        meta = self.outlet_meta(outlet, entry=handoff.entry(), source_url=handoff.source_url)
-        return Request(handoff.url, self.parse_article, errback=self.article_failed, meta=meta)
+        # The shared duplicate filter has seen a re-fetch's URL: the feeder decided it is due.
+        entry = handoff.entry()
+        return self.article_request(
+            outlet, entry, dont_filter=entry.refetch, source_url=handoff.source_url
+        )
 
     def busy(self, *args: Any, **kwargs: Any) -> None:
         self.idle_since = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import scrapy
@@ -21,7 +24,7 @@ from mediamon.core.db_errors import unwritable_reason
 from mediamon.core.models import utcnow
 from mediamon.crawl.distributed import HANDOFF_KEY_SETTING
 from mediamon.crawl.failures import Retry, RetryPolicy
-from mediamon.store.addresses import stored_urls
+from mediamon.store.addresses import mark_fetched, own_fetch_times, stored_urls
 from mediamon.store.unwritable import (
     STORE_FAILED_STAT,
     ArticleNotStored,
@@ -32,6 +35,7 @@ from mediamon.store.unwritable import (
 from scrapers.hostile import RefusedRequest, failure_reason
 from scrapers.spiders.entries import FeedEntry
 from scrapers.spiders.memory import FailureMemory
+from scrapers.spiders.refetch import RefetchBudget
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ class OutletSpider(scrapy.Spider):
     context: Context
     outlets: list[Outlet]
     failure_memory: FailureMemory | None = None
+    refetch_budget: RefetchBudget | None = None
     failed_stat = stat_keys.ARTICLES_FAILED
 
     def __init__(self, outlet: str | None = None, **kwargs: Any) -> None:
@@ -86,6 +91,13 @@ class OutletSpider(scrapy.Spider):
             self.failure_memory = FailureMemory(self.context.engine, policy, self.crawler.stats)
         return self.failure_memory
 
+    @property
+    def refetches(self) -> RefetchBudget:
+        """The re-fetches of edited articles this crawl may still make."""
+        if self.refetch_budget is None:
+            self.refetch_budget = RefetchBudget.from_settings(self.context.config.settings.crawling)
+        return self.refetch_budget
+
     def select_outlets(self) -> list[Outlet]:
         """The outlets this run covers; an unknown id is an error naming the known ones."""
         config = self.context.config
@@ -103,14 +115,19 @@ class OutletSpider(scrapy.Spider):
     def fetchable_entries(
         self, outlet: Outlet, entries: Iterable[FeedEntry], offsite_stat: str
     ) -> list[FeedEntry]:
-        """Those of a listing's ``entries`` worth requesting: not stored yet, on the outlet's own
-        domains (the others are counted under ``offsite_stat``), neither tried in this crawl nor
-        held back by an earlier failure."""
+        """Those of a listing's ``entries`` worth requesting: not stored yet (or stored, and said
+        to have changed since: see :mod:`scrapers.spiders.refetch`), on the outlet's own domains
+        (the others are counted under ``offsite_stat``), neither tried in this crawl nor held
+        back by an earlier failure."""
         listed = list(entries)
         known = stored_urls(self.context.engine, [entry.link for entry in listed], outlet.id)
+        fetched_at = self.refetched(outlet, [entry for entry in listed if entry.link in known])
         fetchable = []
         for entry in listed:
-            if entry.link in known:
+            if entry.link in fetched_at:
+                self.crawler.stats.inc_value(stat_keys.REFETCHED)
+                fetchable.append(replace(entry, refetch_since=fetched_at[entry.link]))
+            elif entry.link in known:
                 self.crawler.stats.inc_value(stat_keys.ALREADY_STORED)
             elif not outlet.owns(entry.link):
                 self.crawler.stats.inc_value(offsite_stat)
@@ -119,6 +136,39 @@ class OutletSpider(scrapy.Spider):
                 fetchable.append(entry)
         skipped = self.memory.not_to_request([entry.link for entry in fetchable])
         return [entry for entry in fetchable if entry.link not in skipped]
+
+    def refetched(self, outlet: Outlet, stored: list[FeedEntry]) -> dict[str, datetime]:
+        """The ``stored`` entries fetched again (said to have changed since), by link, with
+        when they were last fetched."""
+        said_changed = [entry for entry in stored if entry.updated is not None]
+        if not said_changed:
+            return {}
+        links = [entry.link for entry in said_changed]
+        fetched = own_fetch_times(self.context.engine, links, outlet.id)
+        return {
+            entry.link: fetched[entry.link]
+            for entry in said_changed
+            if self.refetches.grants(outlet.id, entry, fetched.get(entry.link))
+        }
+
+    def article_request(
+        self, outlet: Outlet, entry: FeedEntry, dont_filter: bool = False, **meta: Any
+    ) -> Request:
+        """The request of a listed article; a re-fetch asks only for a page changed since its
+        last fetch (If-Modified-Since)."""
+        full_meta = self.outlet_meta(outlet, entry=entry, **meta)
+        headers = {}
+        if entry.refetch_since is not None:
+            headers["If-Modified-Since"] = http_date(entry.refetch_since)
+            full_meta["handle_httpstatus_list"] = [304]
+        return Request(
+            entry.link,
+            self.parse_article,
+            headers=headers,
+            errback=self.article_failed,
+            meta=full_meta,
+            dont_filter=dont_filter,
+        )
 
     @property
     def retries_failed_pages(self) -> bool:
@@ -167,6 +217,9 @@ class OutletSpider(scrapy.Spider):
     def article_from(self, response: Response) -> Article | None:
         """The Article a listing's entry led to (``entry`` and ``source_url`` in its meta), or
         None, counted and logged, when the response is not a text page."""
+        if response.status == 304:  # a re-fetch: the page is as it was when last fetched
+            self.not_modified_since(response)
+            return None
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("mediamon/articles/not_html")
             logger.warning(
@@ -186,6 +239,16 @@ class OutletSpider(scrapy.Spider):
             hint_published=entry.published,
             hint_source=self.name,
         )
+
+    def not_modified_since(self, response: Response) -> None:
+        """A re-fetch answered 304: counted, and the stored article's last fetch is now (so the
+        minimum interval holds before the next)."""
+        self.crawler.stats.inc_value(stat_keys.REFETCH_NOT_MODIFIED)
+        try:
+            mark_fetched(self.context.engine, response.meta[OUTLET_META], response.url, utcnow())
+        except Exception as exc:
+            if not stop_if_unwritable(self.crawler, exc):
+                raise
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         if isinstance(response, Response) and "entry" in response.meta:
@@ -236,6 +299,10 @@ class OutletSpider(scrapy.Spider):
 
     def article_settled(self, response: Response, stored: bool) -> None:
         """The article ``response`` led to was stored (or dropped as no article), or not."""
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def apply_crawling_limits(settings: BaseSettings, crawling: CrawlingSettings) -> None:

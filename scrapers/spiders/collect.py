@@ -83,8 +83,7 @@ class ArticleCollectingSpider(OutletSpider):
         for entry in self.fetchable_entries(outlet, listed, "mediamon/offsite/listed_links"):
             if listing is not None:
                 listing.requested.add(entry.link)
-            meta = self.outlet_meta(outlet, entry=entry, source_url=source_url)
-            yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
+            yield self.article_request(outlet, entry, source_url=source_url)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         article = self.article_from(response)

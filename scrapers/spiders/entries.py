@@ -25,6 +25,16 @@ class FeedEntry:
     link: str
     title: str | None
     published: datetime | None
+    updated: datetime | None = None
+    """When the listing says the article last changed (RSS/Atom ``updated``, sitemap
+    ``lastmod``, JSON Feed ``date_modified``), as stated: not checked for plausibility here."""
+    refetch_since: datetime | None = None
+    """Set when the article is stored already and requested again because the listing says it
+    changed since: when it was last fetched (the request is conditional on a change since)."""
+
+    @property
+    def refetch(self) -> bool:
+        return self.refetch_since is not None
 
 
 def normalized_url(value: object, base_url: str = "") -> str | None:
@@ -50,14 +60,18 @@ def text_value(value: object, field: str, source: str) -> str | None:
 
 
 def listed_entry(
-    link: object, title: object, published: datetime | None, source: str
+    link: object,
+    title: object,
+    published: datetime | None,
+    source: str,
+    updated: datetime | None = None,
 ) -> FeedEntry | None:
     """The entry ``source`` lists, or None when its link is not a usable string; relative
     links are resolved against ``source``."""
     url = normalized_url(link, source)
     if url is None:
         return None
-    return FeedEntry(url, text_value(title, "title", source), published)
+    return FeedEntry(url, text_value(title, "title", source), published, updated)
 
 
 def parse_iso_datetime(value: object) -> datetime | None:

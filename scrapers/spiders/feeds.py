@@ -164,8 +164,7 @@ class FeedSpider(OutletSpider):
                 self.waiting[entry.link].append(poll)
                 continue
             self.waiting[entry.link] = [poll]
-            meta = self.outlet_meta(outlet, poll=poll, entry=entry, source_url=poll.url)
-            yield Request(entry.link, self.parse_article, errback=self.article_failed, meta=meta)
+            yield self.article_request(outlet, entry, poll=poll, source_url=poll.url)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         article = self.article_from(response)
@@ -269,5 +268,7 @@ def entry_of(item: Any, feed_url: str) -> FeedEntry | None:
     link = item.get("link")
     if not isinstance(link, str) or not link.strip():
         link = item.get("id")
-    published = datetime_of_struct(item.get("published_parsed") or item.get("updated_parsed"))
-    return listed_entry(link, item.get("title"), published, feed_url)
+    # dict.get: feedparser's own get() answers a missing updated_parsed with published_parsed
+    updated = datetime_of_struct(dict.get(item, "updated_parsed"))
+    published = datetime_of_struct(item.get("published_parsed")) or updated
+    return listed_entry(link, item.get("title"), published, feed_url, updated)

@@ -10,7 +10,7 @@ from datetime import datetime
 from scrapy import Request
 
 from scrapers.spiders.base import OUTLET_META
-from scrapers.spiders.entries import FeedEntry
+from scrapers.spiders.entries import FeedEntry, parse_iso_datetime
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,22 @@ class ArticleHandoff:
     source_url: str | None
     title: str | None
     published: str | None
+    refetch_since: str | None = None
+    """For a stored article the feeder chose to fetch again (its listing says it was edited):
+    when it was last fetched, ISO 8601."""
+
+    @property
+    def refetch(self) -> bool:
+        return self.refetch_since is not None
 
     @classmethod
     def of(cls, request: Request) -> ArticleHandoff:
         entry: FeedEntry = request.meta["entry"]
         published = entry.published.isoformat() if entry.published else None
         source = request.meta.get("source_url")
-        return cls(request.url, request.meta[OUTLET_META], source, entry.title, published)
+        outlet_id = request.meta[OUTLET_META]
+        since = entry.refetch_since.isoformat() if entry.refetch_since else None
+        return cls(request.url, outlet_id, source, entry.title, published, since)
 
     @classmethod
     def from_json(cls, data: bytes | str) -> ArticleHandoff:
@@ -40,4 +49,5 @@ class ArticleHandoff:
 
     def entry(self) -> FeedEntry:
         published = datetime.fromisoformat(self.published) if self.published else None
-        return FeedEntry(self.url, self.title, published)
+        since = parse_iso_datetime(self.refetch_since)
+        return FeedEntry(self.url, self.title, published, refetch_since=since)

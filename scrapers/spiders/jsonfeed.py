@@ -53,4 +53,5 @@ def _entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not isinstance(link, str) or not link.strip():
         link = item.get("id")
     published = parse_iso_datetime(item.get("date_published"))
-    return listed_entry(link, item.get("title"), published, feed_url)
+    updated = parse_iso_datetime(item.get("date_modified"))
+    return listed_entry(link, item.get("title"), published, feed_url, updated)

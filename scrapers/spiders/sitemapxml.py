@@ -80,7 +80,7 @@ def _entry(element: etree._Element, base_url: str) -> FeedEntry | None:
     title = _text(news, "title") if news is not None else ""
     published = parse_iso_datetime(_text(news, "publication_date")) if news is not None else None
     lastmod = parse_iso_datetime(_text(element, "lastmod"))
-    return listed_entry(_text(element, "loc"), title, published or lastmod, base_url)
+    return listed_entry(_text(element, "loc"), title, published or lastmod, base_url, lastmod)
 
 
 def _child(element: etree._Element, localname: str) -> etree._Element | None:

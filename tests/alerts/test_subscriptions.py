@@ -203,3 +203,32 @@ def test_mediamon_run_checks_alerts_each_minute_when_subscribed(
     assert job.func(*job.args) == "ok"
     assert [m["developments"][0]["kind"] for m in webhook.received] == ["new_story"]
     assert alerts_job is job.func
+
+
+def test_a_query_with_a_syntax_error_is_named_with_its_position(config_dir: Path) -> None:
+    write_alerts(config_dir, subscription(query='Belgorod AND (drone OR "depot'))
+    [problem] = problems(config_dir)
+    assert "alerts.yaml: subscriptions[0] (id 'desk'): field 'query'" in problem
+    assert "at character" in problem
+
+
+def test_a_query_subscription_alerts_only_on_stories_matching_it(
+    config_dir: Path, tmp_path: Path, webhook: Any
+) -> None:
+    database_url = f"sqlite:///{tmp_path}/m.sqlite"
+    query = "depot AND (drone* OR fire)"
+    write_alerts(config_dir, subscription(topics=[], query=query, to=[{"webhook": webhook.url}]))
+    config = load_config(config_dir, database_url)
+    engine = open_database(database_url)
+    now = datetime.now(UTC)
+    burning = add_article(
+        engine, "tass", "Depot burns", now, text="Drones hit a fuel depot.", fetched=now
+    )
+    other = add_article(
+        engine, "meduza", "Governor speaks", now, text="Talks about schools.", fetched=now
+    )
+    StoriesPipeline(engine).group([burning, other])
+    assert [d.detail["outlet"] for d in preview(engine, config, "desk")] == ["tass"]
+    check_alerts(engine, config)
+    [message] = webhook.received
+    assert message["headline"] == "Depot burns" and message["query"] == query

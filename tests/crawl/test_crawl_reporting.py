@@ -18,11 +18,12 @@ def test_feed_summary_reports_polling_figures() -> None:
         "mediamon/feeds/not_modified": 3,
         "mediamon/feeds/not_due": 4,
         "mediamon/store/outlet/tass": 7,
+        "mediamon/articles/refetched": 1,
         "finish_reason": "finished",
     }
     assert summarise("feeds", stats) == (
         "feeds: 7 new articles stored, 2 feeds changed, 3 feeds unchanged, 4 feeds not due, "
-        "0 feeds failed, 0 articles failed (finished: finished)"
+        "0 feeds failed, 0 articles failed, 1 edited articles fetched again (finished: finished)"
     )
 
 

@@ -2,9 +2,8 @@
 messages received by a local webhook. A story fires "new story" once; its spreading to more
 outlets and a new language is one merged message after the rate limit, not three; polls with
 nothing new send nothing; a dead target is retried and recorded without failing the crawl; two
-crawl processes, and two workers, send each development once. (Material edits are tested on
-the store's versions in tests/alerts/test_edits.py: a crawl never requests a stored article
-again, so an edit in the world is not seen.)"""
+crawl processes, and two workers, send each development once. (A headline edit in the world,
+fetched again and alerted as a material edit, is tested in tests/e2e/test_edits_world.py.)"""
 
 from __future__ import annotations
 

@@ -58,11 +58,33 @@ def test_store_keeps_fields_raw_html_and_topics(engine: Engine) -> None:
     assert topics == ["belgorod-incursion"]
 
 
-def test_storing_the_same_url_twice_adds_nothing(engine: Engine) -> None:
-    assert store_article(engine, article("https://tass.com/a/1")) is not None
-    assert store_article(engine, article("https://tass.com/a/1", title="changed")) is None
+def test_storing_the_same_article_twice_adds_nothing_but_its_latest_fetch_time(
+    engine: Engine,
+) -> None:
+    first = store_article(engine, article("https://tass.com/a/1"))
+    assert first is not None
+    later = datetime(2023, 5, 24, 9, 0, tzinfo=UTC)
+    assert store_article(engine, article("https://tass.com/a/1", fetched_at=later)) is None
+    assert len(article_texts(engine, first)) == 1
     with Session(engine) as session:
-        assert session.scalars(select(ArticleRow.title)).all() == ["Incursion repelled"]
+        assert session.execute(select(ArticleRow.title, ArticleRow.fetched_at)).all() == [
+            ("Incursion repelled", later)
+        ]
+        assert session.scalars(select(ArticleRow.first_seen_at)).all() == [
+            datetime(2023, 5, 23, 9, 0, tzinfo=UTC)
+        ]
+
+
+def test_a_changed_title_alone_is_kept_as_a_new_version(engine: Engine) -> None:
+    first = store_article(engine, article("https://tass.com/a/1"))
+    assert first is not None
+    later = article("https://tass.com/a/1", title="Incursion repelled near Kozinka")
+    assert store_article(engine, later) is None
+    texts = article_texts(engine, first)
+    assert [t.title for t in texts] == ["Incursion repelled", "Incursion repelled near Kozinka"]
+    assert [t.text for t in texts] == [BODY, BODY]
+    diff = compare_versions(engine, first, 1, 2)
+    assert "-Incursion repelled" in diff and "+Incursion repelled near Kozinka" in diff
 
 
 def test_a_known_canonical_url_counts_as_stored(engine: Engine) -> None:
