@@ -168,7 +168,7 @@ def test_a_file_size_limit_stops_the_crawl_with_one_line_per_process(
     database = tmp_path / "m.sqlite"
     url = f"sqlite:///{database}"
     open_database(url).dispose()
-    limit = database.stat().st_size + 256 * 1024  # a few batches of articles, not all
+    limit = database.stat().st_size + 64 * 1024  # a few batches of articles, not all
 
     def limit_file_size() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails instead
