@@ -19,6 +19,7 @@ poll_interval_s, target_s, delay_ratio.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -35,23 +36,11 @@ from typing import Any
 import yaml
 
 from mediamon.world import OutletWorld
+from mediamon.world.developing import EN, HEADLINE, RU
 
 REPO = Path(__file__).resolve().parents[1]
 POLL_INTERVAL_S = 60  # the outlets' schedule: "* * * * *"
 SLACK_S = 30
-EN = [
-    "Saboteurs of the Freedom of Russia Legion crossed into Belgorod region near Glotovo, "
-    "Kozinka and Grayvoron, governor Vyacheslav Gladkov said; Shebekino was shelled.",
-    "Gladkov said 14 houses in Glotovo, 27 in Kozinka and 112 in Grayvoron were damaged; "
-    "the Legion, Gladkov and Shebekino officials said 19 residents left Glotovo.",
-]
-RU = [
-    "Диверсанты легиона Свобода России перешли в Белгородскую область у Глотово, "
-    "Козинки и Грайворона, сообщил губернатор Вячеслав Гладков; Шебекино обстреляно.",
-    "Губернатор Гладков сообщил: 14 домов в Глотово, 27 в Козинке и 112 в Грайвороне "
-    "повреждены; по данным Гладкова и властей Шебекино, 19 жителей покинули Глотово.",
-]
-HEADLINE = "Legion saboteurs cross into Belgorod region near Glotovo"
 EDITED_HEADLINE = "Legion saboteurs cross into Belgorod region near Kozinka"
 # Each step: who publishes, its text, and the developments it makes (key suffixes after
 # story:<id>:).
@@ -150,6 +139,7 @@ def arrival(receiver: Receiver, suffix: str, first_url: str) -> float | None:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     receiver = Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as tmp, OutletWorld() as world:

@@ -12,11 +12,11 @@ line printed is JSON: {"digest_s_10k": ..., "digest_s_1m": ..., "ratio": ...}.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -166,10 +166,13 @@ def time_digest(path: Path, config: Config) -> float:
     return best
 
 
-def main(argv: list[str]) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cache", nargs="?", help="keep the seeded databases here (default: none)")
+    args = parser.parse_args()
     config = load_config(str(REPO / "config"), None)
     with tempfile.TemporaryDirectory(prefix="mediamon-bench-") as scratch:
-        cache = Path(argv[1]) if len(argv) > 1 else Path(scratch)
+        cache = Path(args.cache) if args.cache else Path(scratch)
         cache.mkdir(parents=True, exist_ok=True)
         small = time_digest(database(cache, 10_000, config), config)
         large = time_digest(database(cache, 1_000_000, config), config)
@@ -178,4 +181,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()

@@ -10,6 +10,7 @@ layout, extract one first: ``git archive 355d86f | tar -x -C /tmp/before``.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -42,7 +43,9 @@ def package_edges(checkout: Path) -> dict[tuple[str, str], int]:
 
 
 def main() -> None:
-    checkout = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent.parent).resolve()
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("checkout", nargs="?", default=str(Path(__file__).parent.parent))
+    checkout = Path(parser.parse_args().checkout).resolve()
     edges = package_edges(checkout)
     for (importer, imported), count in sorted(edges.items()):
         cycle = "  cycle" if (imported, importer) in edges else ""

@@ -21,6 +21,7 @@ from mediamon.alerts.check import check_alerts
 from mediamon.core.config import load_config
 from mediamon.core.db import open_database
 from mediamon.core.models import AlertDelivery, utcnow
+from mediamon.world.developing import EN, HEADLINE, RU
 from tests.e2e.test_distributed import (
     distributed_config,
     finish,
@@ -31,21 +32,6 @@ from tests.e2e.test_distributed import (
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 __all__ = ["redis_namespace"]  # the fixture, shared
-
-# Names and numbers are what stories share across languages (mediamon.stories.entity_keys).
-EN = [
-    "Saboteurs of the Freedom of Russia Legion crossed into Belgorod region near Glotovo, "
-    "Kozinka and Grayvoron, governor Vyacheslav Gladkov said; Shebekino was shelled.",
-    "Gladkov said 14 houses in Glotovo, 27 in Kozinka and 112 in Grayvoron were damaged; "
-    "the Legion, Gladkov and Shebekino officials said 19 residents left Glotovo.",
-]
-RU = [
-    "Диверсанты легиона Свобода России перешли в Белгородскую область у Глотово, "
-    "Козинки и Грайворона, сообщил губернатор Вячеслав Гладков; Шебекино обстреляно.",
-    "Губернатор Гладков сообщил: 14 домов в Глотово, 27 в Козинке и 112 в Грайвороне "
-    "повреждены; по данным Гладкова и властей Шебекино, 19 жителей покинули Глотово.",
-]
-HEADLINE = "Legion saboteurs cross into Belgorod region near Glotovo"
 
 
 def write_alerts(

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from mediamon.world import OutletWorld
-from tests.e2e.test_alerts_world import EN, HEADLINE, about, kinds, write_alerts
+from mediamon.world.developing import EN, HEADLINE
+from tests.e2e.test_alerts_world import about, kinds, write_alerts
 from tests.support import PROJECT_CONFIG, run_mediamon
 
 EDITED = "Legion saboteurs cross into Belgorod region near Kozinka"
