@@ -20,9 +20,9 @@ CANARY = "canary-text-that-must-not-leak"
 TOPIC = "belgorod-incursion"
 
 
-def seed(database_url: str) -> Context:
+def seed(database_url: str, config_dir: Path = PROJECT_CONFIG) -> Context:
     """Articles of two outlets in English and Russian, one of them a repeat of the story."""
-    config = load_config(str(PROJECT_CONFIG), database_url)
+    config = load_config(str(config_dir), database_url)
     engine = open_engine(config.settings.database_url)
     pipelines = Pipelines(engine)
     pipelines.run_batch(

@@ -33,8 +33,9 @@ PARAGRAPHS = [
 
 
 @pytest.fixture
-def ctx(tmp_path: Path) -> Context:
-    ctx = seed(database_file(tmp_path))
+def ctx(tmp_path: Path, config_dir: Path) -> Context:
+    # a copy of the config: the digests this file writes go beside it, not into the project
+    ctx = seed(database_file(tmp_path), config_dir)
     html = "<html><head><title>Raid</title></head><body><article><h1>Raid near Grayvoron</h1>"
     html += "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS, APPEAL]) + "</article></body></html>"
     article = make_article(
