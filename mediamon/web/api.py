@@ -25,6 +25,7 @@ from mediamon.core.config import Config
 from mediamon.query.parser import QuerySyntaxError, parse_query
 from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import (
+    MAX_DAYS,
     WEEK_DAYS,
     RankedStory,
     as_of,
@@ -45,8 +46,6 @@ from mediamon.web.queries.runs import run_page, run_with_log
 from mediamon.web.queries.search import run_search
 
 PREFIX = "/api/v1"
-
-MAX_DAYS = 92  # as the Topic page's (mediamon.web.pages.coverage), which the API cannot import
 
 
 class ErrorOut(BaseModel):

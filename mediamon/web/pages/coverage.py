@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mediamon.web.queries.article import article_detail
 from mediamon.web.queries.coverage import (
+    MAX_DAYS,
     WEEK_DAYS,
     as_of,
     days_to,
@@ -20,8 +21,6 @@ from mediamon.web.queries.coverage import (
 from mediamon.web.rendering import render
 
 router = APIRouter()
-
-MAX_DAYS = 92
 
 
 @router.get("/", response_class=HTMLResponse)

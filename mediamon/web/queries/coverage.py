@@ -35,6 +35,7 @@ DAY = timedelta(days=1)
 UNLABELLED = "unlabelled"
 NEWEST_DEVELOPMENTS = 10
 WEEK_DAYS = 7
+MAX_DAYS = 92  # the longest window the Topic page and its API call show
 LAST_RUNS = 5
 MATRIX_STORIES = 30
 LISTED_STORIES = 100
