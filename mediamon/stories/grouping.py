@@ -10,8 +10,9 @@ while it is active, that is while the article is within ``WINDOW`` of its articl
 story idle longer than that takes no more). Otherwise the article starts a story of its own.
 
 An article that fits two stories joins the best, and merges the other into it only if the two
-stories' centroids are as similar to each other as ``MERGE_SCORE`` (more, by ``SCORE_PER_DAY``,
-for each day between the two stories' spans): an article on the border of two developments
+stories' centroids are as similar to each other as ``CROSS_LINGUAL_MERGE_SCORE`` when they
+share no language, up to ``MERGE_SCORE`` when they share all (more, by ``SCORE_PER_DAY``, for
+each day between the two stories' spans): an article on the border of two developments
 cannot chain them. Merges are logged with their reason. A copy
 (``duplicate_of``) joins its original's story if that story is open at the copy's time; a
 reprint after that is grouped by its content like any article.
