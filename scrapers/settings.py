@@ -20,7 +20,14 @@ MEDIAMON_DATABASE_URL = os.environ.get(DATABASE_URL_ENV)
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control would serve, on a loopback port, an endpoint running the Python code
+# sent to it, and write its token into the user's profile: a crawl listens on no port and writes
+# nothing there. Left out of EXTENSIONS too, which spares every crawl process importing aiohttp.
+REMOTE_CONTROL_ENABLED = False
 CONCURRENT_REQUESTS = 32
+# Scrapy takes each callback's output with CONCURRENT_ITEMS tasks, made anew for every response;
+# an article page yields one item, so the default of 100 cost a sixth of a crawl's CPU.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
@@ -68,6 +75,7 @@ TWISTED_DNS_RESOLVER = "scrapers.resolver.CheckingResolver"
 MEDIAMON_DNS_LOOKUP = os.environ.get(DNS_LOOKUP_SETTING) or "socket.getaddrinfo"
 
 EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.throttle.AutoThrottle": None,
     "scrapers.throttle.OutletAutoThrottle": 0,
     "scrapers.extensions.RunRecorder": 100,

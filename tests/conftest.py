@@ -8,6 +8,7 @@ a real crawl carries ``@pytest.mark.e2e`` itself. A test on the PostgreSQL serve
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,13 @@ import pytest
 from tests.support import PROJECT_CONFIG
 
 E2E = Path(__file__).resolve().parent / "e2e"
+WORKERS_PER_CORE = 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core. A test spends about half its time waiting for the
+    crawl processes and servers it started; one worker per core left the cores half idle."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

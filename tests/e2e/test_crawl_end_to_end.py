@@ -147,3 +147,17 @@ def test_each_crawl_is_recorded_as_a_run(crawls: TwoCrawls) -> None:
     assert [r.outcome for r in runs] == ["ok", "ok"]
     assert runs[0].counts["mediamon/store/stored"] == crawls.stored_after_first
     assert "mediamon/store/stored" not in runs[1].counts
+
+
+def test_a_crawl_serves_no_remote_control_and_writes_nothing_into_the_users_profile(
+    world: Any, tmp_path: Path
+) -> None:
+    # Scrapy's remote control runs the Python code posted to its port; enabled, it writes its
+    # port and token under the user's state directory while the crawl runs.
+    profile = tmp_path / "state"
+    config = world.write_config(tmp_path / "config")
+    database = f"sqlite:///{tmp_path}/m.sqlite"
+    crawl = ("crawl", "--spider", "feeds", "--config", str(config), "--database-url", database)
+    result = run_mediamon(*crawl, env={"XDG_STATE_HOME": str(profile)})
+    assert "new articles stored" in result.stdout
+    assert not profile.exists(), sorted(profile.rglob("*"))

@@ -15,10 +15,15 @@ PROJECT_CONFIG = REPO / "config"
 
 
 def run_mediamon(
-    *args: str, timeout: float = 240, check: bool = True, cwd: Path = REPO
+    *args: str,
+    timeout: float = 240,
+    check: bool = True,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the mediamon command in its own process, as a user would (in ``cwd``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")}
+    """Run the mediamon command in its own process, as a user would (in ``cwd``), with ``env``
+    added to the environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMON_")} | (env or {})
     result = subprocess.run(
         [sys.executable, "-m", "mediamon", *args],
         capture_output=True,
