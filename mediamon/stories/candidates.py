@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, select
 
+from mediamon.stories.features import is_name
 from mediamon.stories.records import STORIES, STORY_KEYS
 
 # Stories are looked for among those sharing several of an article's heaviest features: a story
@@ -43,14 +44,22 @@ CENTROIDS_OF = (
 )
 
 
+def seeds(vector: dict[str, float]) -> list[str]:
+    """The features stories are looked for by: an article's heaviest names, or its heaviest
+    features if it names fewer than ``MIN_SHARED_SEEDS``. A content word most reports use is in
+    a large share of all stories ever grouped: as a seed, it made each lookup read all of them."""
+    heaviest = sorted(vector, key=lambda key: -vector[key])
+    names = [key for key in heaviest if is_name(key)]
+    return (names if len(names) >= MIN_SHARED_SEEDS else heaviest)[:SEED_FEATURES]
+
+
 def similar_stories(
     connection: Connection, vector: dict[str, float], since: datetime, until: datetime
 ) -> list[tuple[int, float, list[str]]]:
     """The stories active between ``since`` and ``until`` sharing features with an article's
     ``vector``: the id of each, the cosine of its centroid and the vector, and the features it
     shares."""
-    heaviest = sorted(vector, key=lambda key: -vector[key])[:SEED_FEATURES]
-    window = {"keys": heaviest, "since": since, "until": until}
+    window = {"keys": seeds(vector), "since": since, "until": until}
     story_ids = connection.scalars(OPEN_SHARING, window).all()
     if not story_ids:
         return []
