@@ -98,7 +98,7 @@ def test_a_developing_story_alerts_once_per_development(
     write_alerts(config, {"webhook": webhook.url}, minutes=0)  # no more waiting from here on
     sent = len(webhook.received)
     for _ in range(10):
-        run_mediamon("crawl", *options)
+        run_mediamon("crawl", "--spider", "feeds", *options)  # as `mediamon run` polls
     assert len(webhook.received) == sent  # nothing new: nothing sent, about any story
 
 
