@@ -13,7 +13,13 @@ from mediamon.core.db import open_database
 from mediamon.stories.features import article_features, is_name
 from mediamon.stories.records import STORIES, STORY_KEYS
 from mediamon.stories.storage import story_of
-from tests.stories.test_stories import MAY_10, SHEBEKINO_MAY_10, SHEBEKINO_MAY_10_RU, store
+from tests.stories.test_stories import (
+    MAY_10,
+    SHEBEKINO_MAY_10,
+    SHEBEKINO_MAY_10_RU,
+    store,
+    store_russian_report,
+)
 
 STEP = 100  # SQLite virtual machine instructions per progress call
 
@@ -59,14 +65,7 @@ def instructions_to_group_a_translation(tmp_path: Path, stories_sharing_words: i
         connection.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), STEP)
 
     event.listen(engine, "connect", count_instructions)
-    russian = store(
-        engine,
-        "https://vesti.example/1",
-        SHEBEKINO_MAY_10_RU,
-        outlet_id="vesti",
-        language="ru",
-        published=MAY_10 + timedelta(hours=2),
-    )
+    russian = store_russian_report(engine)
     joined, opened = story_of(engine, russian), story_of(engine, first)
     assert joined is not None and opened is not None and joined.id == opened.id
     return counted[0] * STEP

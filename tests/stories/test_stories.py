@@ -61,6 +61,19 @@ def store(engine: Engine, url: str, paragraphs: list[str], **fields: Any) -> int
     return item.id
 
 
+def store_russian_report(engine: Engine, **fields: Any) -> int:
+    """The Russian report of the May 10 shelling, from vesti two hours after the English one."""
+    return store(
+        engine,
+        "https://vesti.example/1",
+        SHEBEKINO_MAY_10_RU,
+        outlet_id="vesti",
+        language="ru",
+        published=MAY_10 + timedelta(hours=2),
+        **fields,
+    )
+
+
 def story(engine: Engine, article_id: int) -> StoryView:
     found = story_of(engine, article_id)
     assert found is not None
@@ -275,15 +288,7 @@ def assert_consistent(engine: Engine) -> None:
 
 def test_one_report_in_two_languages_is_one_story(engine: Engine) -> None:
     english = store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
-    russian = store(
-        engine,
-        "https://vesti.example/1",
-        SHEBEKINO_MAY_10_RU,
-        outlet_id="vesti",
-        language="ru",
-        published=MAY_10 + timedelta(hours=2),
-        title="Три человека ранены при обстреле Шебекино",
-    )
+    russian = store_russian_report(engine, title="Три человека ранены при обстреле Шебекино")
     joined = story(engine, russian)
     assert joined.id == story(engine, english).id
     assert joined.outlets == ["wire", "vesti"]
@@ -292,14 +297,7 @@ def test_one_report_in_two_languages_is_one_story(engine: Engine) -> None:
 
 def test_shelling_reports_on_different_days_are_separate_stories(engine: Engine) -> None:
     first = store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
-    store(
-        engine,
-        "https://vesti.example/1",
-        SHEBEKINO_MAY_10_RU,
-        outlet_id="vesti",
-        language="ru",
-        published=MAY_10 + timedelta(hours=2),
-    )
+    store_russian_report(engine)
     second = store(
         engine, "https://wire.example/2", SHEBEKINO_MAY_11, published=MAY_10 + timedelta(days=1)
     )
@@ -311,14 +309,7 @@ def test_a_database_grouped_before_the_total_was_kept_has_it_counted(engine: Eng
     store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
     with Session(engine) as session, session.begin():
         session.execute(delete(EntityKeyFrequency).where(EntityKeyFrequency.key == ALL_ARTICLES))
-    store(
-        engine,
-        "https://vesti.example/1",
-        SHEBEKINO_MAY_10_RU,
-        outlet_id="vesti",
-        language="ru",
-        published=MAY_10 + timedelta(hours=2),
-    )
+    store_russian_report(engine)
     assert_consistent(engine)
 
 
@@ -344,15 +335,7 @@ def test_stories_command_lists_a_story_with_its_outlets(
     engine: Engine, database_url: str, config_dir: Path
 ) -> None:
     store(engine, "https://wire.example/1", SHEBEKINO_MAY_10, published=MAY_10)
-    store(
-        engine,
-        "https://vesti.example/1",
-        SHEBEKINO_MAY_10_RU,
-        outlet_id="vesti",
-        language="ru",
-        published=MAY_10 + timedelta(hours=2),
-        title="Обстрел Шебекино",
-    )
+    store_russian_report(engine, title="Обстрел Шебекино")
     options = [
         "--config",
         str(config_dir),
