@@ -36,6 +36,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_postgres = callspec is not None and "postgresql" in callspec.params.values()
         if on_postgres or "migrated_postgres_template" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    # xdist hands out test files in this order: those with real crawls first, so that quick
+    # files fill the workers' last minutes instead of one long file running alone at the end.
+    slow = {item.path for item in items if item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 @pytest.fixture
